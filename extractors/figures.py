@@ -1,0 +1,13 @@
+"""figures extractor (placeholder until its rules land)."""
+from __future__ import annotations
+
+from khaosan.extractors.base import RuleExtractor
+from khaosan.pipeline.doc import Doc, Mention
+
+
+class FigureExtractor(RuleExtractor):
+    name = "figures"
+    family = "figures"
+
+    def extract(self, doc: Doc) -> list[Mention]:
+        return []

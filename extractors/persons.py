@@ -1,0 +1,13 @@
+"""persons extractor (placeholder until its rules land)."""
+from __future__ import annotations
+
+from khaosan.extractors.base import RuleExtractor
+from khaosan.pipeline.doc import Doc, Mention
+
+
+class PersonExtractor(RuleExtractor):
+    name = "persons"
+    family = "persons"
+
+    def extract(self, doc: Doc) -> list[Mention]:
+        return []

@@ -1,0 +1,13 @@
+"""programs extractor (placeholder until its rules land)."""
+from __future__ import annotations
+
+from khaosan.extractors.base import RuleExtractor
+from khaosan.pipeline.doc import Doc, Mention
+
+
+class ProgramExtractor(RuleExtractor):
+    name = "programs"
+    family = "programs"
+
+    def extract(self, doc: Doc) -> list[Mention]:
+        return []

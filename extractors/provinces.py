@@ -1,0 +1,13 @@
+"""provinces extractor (placeholder until its rules land)."""
+from __future__ import annotations
+
+from khaosan.extractors.base import RuleExtractor
+from khaosan.pipeline.doc import Doc, Mention
+
+
+class ProvinceExtractor(RuleExtractor):
+    name = "provinces"
+    family = "provinces"
+
+    def extract(self, doc: Doc) -> list[Mention]:
+        return []

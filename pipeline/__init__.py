@@ -1,0 +1,1 @@
+"""Normalise, tokenize, split sentences, run the extractors, resolve within an article."""

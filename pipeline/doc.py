@@ -1,0 +1,157 @@
+"""The one document object every stage writes to (spaCy's ``Doc`` in spirit).
+
+Readers give an :class:`~khaosan.corpus.article.Article`; the pipeline wraps it
+in a :class:`Doc`, fills in the normalised text, tokens and sentences, and each
+extractor adds :class:`Mention` s (single occurrences with offsets) which the
+extractor then resolves into :class:`Fact` s (one per distinct thing).
+
+Offsets: extractors search ``doc.norm`` and pass normalised offsets to
+:meth:`Doc.mention`; every stored ``Mention.start/end`` is an offset into the
+*original* ``doc.text``, so ``doc.text[m.start:m.end] == m.text`` always holds.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from khaosan.corpus.article import Article
+from khaosan.pipeline.normalize import OffsetMap, normalize
+
+
+@dataclass(slots=True)
+class Mention:
+    """One occurrence of a fact in the text, with the rule that found it."""
+
+    family: str  # facts.jsonl field: persons, orgs, provinces, programs, figures, dates
+    start: int  # offsets into the original article text
+    end: int
+    text: str  # == article text[start:end]
+    rule: str  # e.g. "figures/money_multiplier"
+    key: str  # resolution key: mentions with the same key are one fact
+    attrs: dict[str, Any] = field(default_factory=dict)  # family-specific fields
+    sentence: int = -1  # index into Doc.sentences
+    norm_start: int = 0  # offsets into Doc.norm (what the rules matched)
+    norm_end: int = 0
+
+    def evidence(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(slots=True)
+class Fact:
+    """One distinct thing an article states, with every mention that supports it."""
+
+    family: str
+    key: str
+    attrs: dict[str, Any]  # the SCHEMA.md item fields (name/aliases/..., value/unit/...)
+    mentions: list[Mention]
+    doc_id: str = ""
+
+    @property
+    def fact_id(self) -> str:
+        """Stable across runs and machines: the same article and key give the same id."""
+        raw = f"{self.doc_id}\x1f{self.family}\x1f{self.key}".encode("utf-8")
+        return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+    @property
+    def rules(self) -> list[str]:
+        return sorted({m.rule for m in self.mentions})
+
+    def evidence(self) -> list[dict[str, Any]]:
+        seen: set[tuple[int, int]] = set()
+        out = []
+        for m in sorted(self.mentions, key=lambda m: (m.start, m.end)):
+            if (m.start, m.end) not in seen:
+                seen.add((m.start, m.end))
+                out.append(m.evidence())
+        return out
+
+    def to_item(self) -> dict[str, Any]:
+        """The facts.jsonl item: schema fields, then provenance."""
+        return {**self.attrs, "id": self.fact_id, "rule": self.rules[0] if self.rules else None,
+                "rules": self.rules, "evidence": self.evidence()}
+
+
+class Doc:
+    """An article and everything the pipeline learned about it."""
+
+    __slots__ = ("article", "norm", "offsets", "tokens", "sentences", "mentions", "facts",
+                 "_token_starts", "_token_ends", "_sentence_starts", "timings")
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.norm, self.offsets = normalize(article.text)
+        self.tokens: list[tuple[int, int]] = []  # normalised offsets
+        self.sentences: list[tuple[int, int]] = []  # original offsets
+        self.mentions: dict[str, list[Mention]] = {}
+        self.facts: dict[str, list[Fact]] = {}
+        self._token_starts: set[int] = set()
+        self._token_ends: set[int] = set()
+        self._sentence_starts: list[int] = []
+        self.timings: dict[str, float] = {}
+
+    # -- basic accessors -------------------------------------------------
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    @property
+    def doc_id(self) -> str:
+        return self.article.doc_id
+
+    def set_tokens(self, spans: list[tuple[int, int]]) -> None:
+        self.tokens = spans
+        self._token_starts = {s for s, _ in spans}
+        self._token_ends = {e for _, e in spans}
+
+    def set_sentences(self, spans: list[tuple[int, int]]) -> None:
+        self.sentences = spans
+        self._sentence_starts = [s for s, _ in spans]
+
+    # -- helpers for extractors ---------------------------------------------
+    def at_token_boundary(self, start: int, end: int) -> bool:
+        """True when normalised [start, end) begins and ends on token boundaries.
+
+        A gazetteer match that cuts a token in half (แพร่ inside แพร่ระบาด,
+        ตาก inside ตากแดด) is not a mention.  With no tokens, everything passes.
+        """
+        if not self.tokens:
+            return True
+        return start in self._token_starts and end in self._token_ends
+
+    def starts_token(self, pos: int) -> bool:
+        return not self.tokens or pos in self._token_starts
+
+    def ends_token(self, pos: int) -> bool:
+        return not self.tokens or pos in self._token_ends
+
+    def sentence_of(self, start: int) -> int:
+        """Index of the sentence holding original offset ``start`` (-1 if none)."""
+        i = bisect.bisect_right(self._sentence_starts, start) - 1
+        return i if i >= 0 and start < self.sentences[i][1] + 1 else max(i, -1)
+
+    def sentence_text(self, index: int) -> str:
+        s, e = self.sentences[index]
+        return self.text[s:e]
+
+    def mention(self, family: str, start: int, end: int, rule: str, key: str, **attrs: Any) -> Mention:
+        """Build a mention from *normalised* offsets; it stores original offsets and text."""
+        ostart, oend = self.offsets.span(start, end)
+        return Mention(family=family, start=ostart, end=oend, text=self.text[ostart:oend], rule=rule,
+                       key=key, attrs=attrs, sentence=self.sentence_of(ostart),
+                       norm_start=start, norm_end=end)
+
+    def mentions_of(self, family: str) -> list[Mention]:
+        return self.mentions.get(family, [])
+
+    def facts_of(self, family: str) -> list[Fact]:
+        return self.facts.get(family, [])
+
+    def to_facts(self, families: list[str]) -> dict[str, Any]:
+        """The facts.jsonl record of this article."""
+        record: dict[str, Any] = {"doc_id": self.doc_id}
+        for family in families:
+            record[family] = [f.to_item() for f in self.facts.get(family, [])]
+        return record

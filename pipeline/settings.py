@@ -1,0 +1,58 @@
+"""The one settings object, declared once.
+
+Every knob of a run lives here, with its meaning and default.  The CLI, the
+Python API and (later) the scheduled job build a :class:`Settings` and pass it
+down; nothing else reads the environment.  Environment variables
+``KHAOSAN_<FIELD>`` (upper case) override the defaults, e.g.
+``KHAOSAN_WORKERS=2``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    #: Word tokenizer: "nlpo3" (Rust newmm, fast) or "newmm" (PyThaiNLP, pure Python).
+    tokenizer: str = "nlpo3"
+    #: Sentence splitter: "rules" (line breaks, then spaces; fast) or "crfcut" (PyThaiNLP's CRF model).
+    sentences: str = "rules"
+    #: Extractors to run, by registry name; empty means every available one.
+    extractors: tuple[str, ...] = ()
+    #: Worker processes for extraction (1 = in-process).
+    workers: int = 1
+    #: Articles handed to a worker at a time, and rows written per output batch.
+    batch_size: int = 64
+    #: Files larger than this are reported and skipped (bytes).
+    max_file_bytes: int = 50 * 1024 * 1024
+    #: Articles longer than this are cut here before extraction (characters).
+    max_article_chars: int = 1_000_000
+    #: Column names of corpus files (JSONL/CSV): our field -> their column.
+    columns: dict[str, str] = field(default_factory=lambda: {
+        "id": "id", "url": "url", "published": "published", "title": "title", "body": "body"})
+    #: Output tables to write: any of "jsonl", "parquet", "csv", "sqlite".
+    formats: tuple[str, ...] = ("jsonl", "parquet", "csv", "sqlite")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"KHAOSAN_{f.name.upper()}")
+            if raw is None:
+                continue
+            if f.name in ("workers", "batch_size", "max_file_bytes", "max_article_chars"):
+                values[f.name] = int(raw)
+            elif f.name in ("extractors", "formats"):
+                values[f.name] = tuple(x for x in raw.split(",") if x)
+            elif f.name == "columns":
+                values[f.name] = dict(kv.split("=", 1) for kv in raw.split(",") if "=" in kv)
+            else:
+                values[f.name] = raw
+        return cls(**values).replace(**overrides)
