@@ -1,0 +1,1 @@
+"""Writers (facts.jsonl, Parquet, CSV, SQLite) and the Dataset API."""

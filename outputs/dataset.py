@@ -1,0 +1,196 @@
+"""The library functions behind ``khaosan extract`` and ``khaosan.extract``.
+
+``run_extract`` streams articles from the readers through the pipeline into the
+writers; the CLI and (later) the scheduled job call it.  ``Dataset`` gives the
+same tables as pandas DataFrames.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from khaosan.corpus.article import Article, ReadError
+from khaosan.outputs.rows import Row, doc_rows
+from khaosan.outputs.schema import TABLES
+from khaosan.pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from khaosan.pipeline.runner import Result
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """What a run did: counts for the closing summary and the ``runs`` log."""
+
+    out: Path | None
+    articles: int = 0
+    characters: int = 0
+    read_errors: list[ReadError] = field(default_factory=list)
+    extraction_errors: int = 0
+    facts: Counter[str] = field(default_factory=Counter)
+    mentions: int = 0
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        rate = self.articles / self.seconds if self.seconds else 0.0
+        out = [f"{self.articles} articles ({self.characters:,} characters) in {self.seconds:.1f} s, {rate:.1f} articles/s"]
+        out.append("facts: " + ", ".join(f"{n} {fam}" for fam, n in self.facts.items()) + f"; {self.mentions} mentions")
+        if self.read_errors or self.extraction_errors:
+            out.append(f"errors: {len(self.read_errors)} unreadable inputs, {self.extraction_errors} extractor failures "
+                       "(see the errors table)")
+        if self.out is not None:
+            out.append(f"dataset: {self.out}/ (facts.jsonl, *.parquet, csv/, khaosan.sqlite)")
+        return out
+
+
+Progress = Callable[[int, int], None]  # (articles done, characters done)
+
+
+def error_row(source: str, stage: str, reason: str, version: str) -> Row:
+    return {"source": source, "stage": stage, "reason": reason, "pipeline_version": version}
+
+
+def _articles(items: Iterable[Article | ReadError], summary: RunSummary, on_error: Callable[[ReadError], None]
+              ) -> Iterator[Article]:
+    for item in items:
+        if isinstance(item, ReadError):
+            summary.read_errors.append(item)
+            on_error(item)
+        else:
+            yield item
+
+
+def process_stream(items: Iterable[Article | ReadError], settings: Settings,
+                   sink: Callable[[dict[str, list[Row]], dict[str, Any] | None], None],
+                   progress: Progress | None = None,
+                   on_error: Callable[[ReadError], None] = lambda e: None) -> RunSummary:
+    """Run the pipeline over articles and hand each article's rows to ``sink``, in input order."""
+    from khaosan.pipeline.runner import Pipeline
+    from khaosan.pipeline.version import pipeline_version
+
+    version = pipeline_version()
+    summary = RunSummary(out=None)
+    t0 = time.perf_counter()
+
+    def report_error(err: ReadError) -> None:
+        sink({"errors": [error_row(err.source, "read", err.reason, version)]}, None)
+        on_error(err)
+
+    pipeline = Pipeline(settings)
+    families = pipeline.families
+    results: Iterator[Result] = pipeline.pipe(_articles(items, summary, report_error))
+    for result in results:
+        doc = result.doc
+        rows = doc_rows(doc, version)
+        rows["errors"] = [error_row(f"{e.doc_id}", f"extract:{e.extractor}", e.reason, version) for e in result.errors]
+        summary.extraction_errors += len(result.errors)
+        summary.articles += 1
+        summary.characters += len(doc.text)
+        for fam in families:
+            summary.facts[fam] += len(doc.facts.get(fam, []))
+        summary.mentions += len(rows["mentions"])
+        sink(rows, doc.to_facts(families))
+        if progress is not None:
+            progress(summary.articles, summary.characters)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def read(paths: Iterable[str | Path], settings: Settings) -> Iterator[Article | ReadError]:
+    from khaosan.corpus.readers import read_paths
+
+    return read_paths(paths, settings)
+
+
+def run_extract(paths: Iterable[str | Path], out: Path, settings: Settings | None = None,
+                progress: Progress | None = None,
+                on_error: Callable[[ReadError], None] = lambda e: None) -> RunSummary:
+    """Extract facts from files and folders into ``out`` (facts.jsonl, Parquet, CSV, SQLite)."""
+    from khaosan.outputs.writers import DatasetWriter
+
+    settings = settings or Settings.from_env()
+    with DatasetWriter(out, settings.formats, settings.batch_size) as writer:
+        summary = process_stream(read(paths, settings), settings, writer.add, progress, on_error)
+    summary.out = out
+    return summary
+
+
+class Dataset:
+    """The dataset's tables as pandas DataFrames (``ds.persons``, ``ds.figures``, ``ds["mentions"]``...)."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], facts: list[dict[str, Any]] | None = None,
+                 summary: RunSummary | None = None) -> None:
+        self.tables = tables
+        self.facts = facts or []
+        self.summary = summary
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        try:
+            return self.tables[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        return "Dataset(" + ", ".join(f"{k}={len(v)}" for k, v in self.tables.items()) + ")"
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, list[Row]], facts: list[dict[str, Any]],
+                  summary: RunSummary | None = None) -> Dataset:
+        import pandas as pd
+
+        tables = {name: pd.DataFrame(rows.get(name, []), columns=t.column_names) for name, t in TABLES.items()}
+        return cls(tables, facts, summary)
+
+    @classmethod
+    def load(cls, out: str | Path) -> Dataset:
+        """Read a dataset directory written by ``khaosan extract``."""
+        import json
+
+        import pandas as pd
+
+        out = Path(out)
+        tables = {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+        facts = []
+        if (out / "facts.jsonl").exists():
+            with (out / "facts.jsonl").open(encoding="utf-8") as f:
+                facts = [json.loads(line) for line in f if line.strip()]
+        return cls(tables, facts)
+
+
+def extract(paths: str | Path | Iterable[str | Path] | Iterable[Article], settings: Settings | None = None,
+            out: str | Path | None = None) -> Dataset:
+    """``khaosan.extract(paths) -> Dataset``: files, folders or Article objects in, DataFrames out.
+
+    With ``out``, the dataset files are written there too (as ``khaosan extract`` does).
+    """
+    settings = settings or Settings.from_env()
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    items = list(paths)
+    if out is not None:
+        summary = run_extract([p for p in items if not isinstance(p, Article)], Path(out), settings)
+        ds = Dataset.load(out)
+        ds.summary = summary
+        return ds
+    source: Iterable[Article | ReadError] = (
+        items if items and all(isinstance(i, Article) for i in items) else read(items, settings))  # type: ignore[arg-type]
+    rows: dict[str, list[Row]] = {name: [] for name in TABLES}
+    facts: list[dict[str, Any]] = []
+
+    def collect(r: dict[str, list[Row]], record: dict[str, Any] | None) -> None:
+        for name, rs in r.items():
+            rows[name].extend(rs)
+        if record is not None:
+            facts.append(record)
+
+    summary = process_stream(source, settings, collect)
+    return Dataset.from_rows(rows, facts, summary)

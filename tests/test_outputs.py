@@ -1,0 +1,138 @@
+"""The dataset writers: every table in every format, identical values, offsets that quote the text."""
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from khaosan.corpus.article import Article
+from khaosan.outputs.dataset import Dataset, extract, process_stream
+from khaosan.outputs.evaluate import score_files
+from khaosan.outputs.schema import TABLES
+from khaosan.outputs.writers import DatasetWriter
+from khaosan.pipeline.settings import Settings
+
+ARTICLES = [
+    Article("a1", "ข่าวทดสอบหนึ่ง\nนายสมชาย ใจดี รัฐมนตรีว่าการกระทรวงแรงงาน เปิดเผยว่า จังหวัดเชียงใหม่ "
+                  "ได้รับงบประมาณกว่า 1,200 ล้านบาท สำหรับผู้ประกอบการ 350 ราย เมื่อวันที่ 14 มิถุนายน 2566",
+            title="ข่าวทดสอบหนึ่ง", published="2023-06-15", url="https://example.org/1"),
+    Article("a2", "ข่าว\u200bทดสอบสอง ผู้ว่าราชการจังหวัดขอนแก่น แถลงว่า ร้อยละ ๑๒ ของครัวเรือนได้รับน้ำประปา "
+                  "ตั้งแต่ปี'62 และ ด.ร.สมหญิง รักดี กล่าวต่อ", published=None),
+]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ds")
+    settings = Settings(batch_size=1)
+    with DatasetWriter(out, settings.formats, settings.batch_size) as writer:
+        summary = process_stream(ARTICLES, settings, writer.add)
+    return out, summary
+
+
+def test_every_table_in_every_format(written):
+    out, summary = written
+    assert summary.articles == 2
+    db = sqlite3.connect(out / "khaosan.sqlite")
+    for name, table in TABLES.items():
+        pq = pd.read_parquet(out / f"{name}.parquet")
+        assert list(pq.columns) == table.column_names
+        with (out / "csv" / f"{name}.csv").open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        n_sql = db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+        assert len(pq) == len(rows) == n_sql, name
+
+
+def test_csv_has_bom_for_spreadsheets(written):
+    out, _ = written
+    assert (out / "csv" / "articles.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_sqlite_keys_and_indexes(written):
+    out, _ = written
+    db = sqlite3.connect(out / "khaosan.sqlite")
+    pk = [r[1] for r in db.execute('PRAGMA table_info("articles")') if r[5]]
+    assert pk == ["doc_id"]
+    fks = db.execute('PRAGMA foreign_key_list("figures")').fetchall()
+    assert any(fk[2] == "articles" for fk in fks)
+    idx = {r[1] for r in db.execute('PRAGMA index_list("figures")')}
+    assert "idx_figures_unit" in idx
+
+
+def test_articles_store_exact_text_hash_and_version(written):
+    out, _ = written
+    arts = pd.read_parquet(out / "articles.parquet").set_index("doc_id")
+    assert arts.loc["a2", "text"] == ARTICLES[1].text  # zero-width space kept: offsets refer to this text
+    assert arts.loc["a1", "content_hash"] == ARTICLES[0].content_hash
+    assert arts["pipeline_version"].str.startswith("0.").all()
+
+
+def test_facts_jsonl_evidence_quotes_the_text(written):
+    out, _ = written
+    texts = {a.doc_id: a.text for a in ARTICLES}
+    records = [json.loads(line) for line in (out / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["doc_id"] for r in records] == ["a1", "a2"]
+    for r in records:
+        for fam in ("persons", "orgs", "provinces", "programs", "figures", "dates"):
+            assert fam in r
+            for item in r[fam]:
+                assert item["evidence"] and item["rule"]
+                for ev in item["evidence"]:
+                    assert texts[r["doc_id"]][ev["start"]:ev["end"]] == ev["text"]
+
+
+def test_mentions_point_into_sentences(written):
+    out, _ = written
+    db = sqlite3.connect(out / "khaosan.sqlite")
+    rows = db.execute("SELECT m.start, m.end, s.start, s.end FROM mentions m JOIN sentences s "
+                      "ON s.doc_id = m.doc_id AND s.sentence_id = m.sentence_id").fetchall()
+    orphan = db.execute("SELECT count(*) FROM mentions WHERE sentence_id < 0").fetchone()[0]
+    assert orphan == 0
+    for ms, _me, ss, se in rows:
+        assert ss <= ms <= se
+
+
+def test_dataset_api_returns_dataframes():
+    ds = extract(ARTICLES)
+    assert isinstance(ds.articles, pd.DataFrame) and len(ds.articles) == 2
+    assert set(ds.tables) == set(TABLES)
+    assert len(ds.facts) == 2
+
+
+def test_dataset_load_round_trip(written):
+    out, _ = written
+    ds = Dataset.load(out)
+    assert len(ds["articles"]) == 2 and len(ds.facts) == 2
+
+
+def test_evaluate_perfect_and_imperfect(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"doc_id": "d", "persons": [{"name": "สมชาย ใจดี", "roles": ["นายกรัฐมนตรี"]}],
+                                "figures": [{"value": 5, "unit": "คน"}, {"value": 7, "unit": "คน", "optional": True}],
+                                "dates": [{"value": "2023-06-14"}]}, ensure_ascii=False) + "\n", encoding="utf-8")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"doc_id": "d", "persons": [{"name": "สมชาย  ใจดี", "roles": []}],
+                                "figures": [{"value": 5.0, "unit": "คน"}, {"value": 7, "unit": "คน"},
+                                            {"value": 9, "unit": "ราย"}],
+                                "dates": []}, ensure_ascii=False) + "\n", encoding="utf-8")
+    s = score_files(gold, gold)
+    assert s["overall"].f1 == 1.0
+    s = score_files(gold, pred)
+    assert (s["persons"].tp, s["roles"].fn, s["figures"].tp, s["figures"].fp, s["dates"].fn) == (1, 1, 1, 1, 1)
+
+
+def test_evaluate_agrees_with_shared_scorer(shared, tmp_path):
+    """Our scorer and ../shared/gold/score.py give the same overall counts."""
+    gold = shared / "gold" / "seeds.gold.jsonl"
+    ds = extract(sorted((shared / "corpus" / "seeds").glob("*.txt")), out=tmp_path / "o")
+    ours = score_files(gold, tmp_path / "o" / "facts.jsonl")["overall"]
+    res = subprocess.run([sys.executable, str(shared / "gold" / "score.py"), str(gold),
+                          str(tmp_path / "o" / "facts.jsonl"), "--json"], capture_output=True, text=True, check=True)
+    theirs = json.loads(res.stdout)["overall"]
+    assert (ours.tp, ours.fp, ours.fn) == (theirs["tp"], theirs["fp"], theirs["fn"])
+    assert len(ds.articles) == 5
