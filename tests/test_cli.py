@@ -1,0 +1,72 @@
+"""The khaosan command end to end: extract a folder with good and bad files, evaluate."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+
+def _run(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "khaosan.pipeline.cli", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    d = tmp_path_factory.mktemp("in")
+    (d / "a.txt").write_text("ข่าวหนึ่ง\nนายสมชาย ใจดี ผู้ว่าราชการจังหวัดเชียงใหม่ มอบเงินกว่า 2 ล้านบาท "
+                             "ให้ผู้ประสบภัย 120 ครัวเรือน เมื่อวันที่ 3 มีนาคม 2567", encoding="utf-8")
+    (d / "b.txt").write_text("ข่าวสอง ร้อยละ 15 ของเกษตรกรในจังหวัดขอนแก่น", encoding="cp874")
+    (d / "bad.jsonl").write_text('{"id": "r1", "title": "หัวข้อ", "body": "เนื้อหาข่าว 5 คน"}\n{not json\n'
+                                 '{"id": "r3", "title": "สาม", "body": "อีก 7 ราย"}\n', encoding="utf-8")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    return d
+
+
+@pytest.fixture(scope="module")
+def extracted(corpus, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    res = _run("extract", str(corpus), "--out", str(out))
+    return out, res
+
+
+def test_extract_reports_bad_inputs_and_keeps_the_rest(extracted):
+    out, res = extracted
+    assert res.returncode == 0, res.stderr
+    assert "bad.jsonl:2" in res.stderr and "empty.txt" in res.stderr and "binary.txt" in res.stderr
+    ids = [json.loads(line)["doc_id"] for line in (out / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == ["a", "b", "r1", "r3"]
+    db = sqlite3.connect(out / "khaosan.sqlite")
+    sources = [r[0] for r in db.execute("SELECT source FROM errors WHERE stage = 'read'")]
+    assert any("bad.jsonl:2" in s for s in sources) and any("empty.txt" in s for s in sources)
+
+
+def test_extract_prints_a_summary(extracted):
+    out, res = extracted
+    assert "4 articles" in res.stdout and str(out) in res.stdout
+
+
+def test_extract_finds_facts_in_tis620_file(extracted):
+    out, _ = extracted
+    rec = {json.loads(line)["doc_id"]: json.loads(line)
+           for line in (out / "facts.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert any(f["unit"] == "%" and f["value"] == 15 for f in rec["b"]["figures"])
+    assert any(p["name"] == "ขอนแก่น" for p in rec["b"]["provinces"])
+
+
+def test_evaluate_command(extracted, tmp_path):
+    out, _ = extracted
+    gold = tmp_path / "g.jsonl"
+    gold.write_text(json.dumps({"doc_id": "b", "figures": [{"value": 15, "unit": "%"}]}) + "\n", encoding="utf-8")
+    res = _run("evaluate", str(gold), str(out / "facts.jsonl"))
+    assert res.returncode == 0
+    assert "figures" in res.stdout and "overall" in res.stdout
+
+
+def test_missing_input_is_an_error(tmp_path):
+    res = _run("extract", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
+    assert res.returncode != 0 and "no such file" in res.stderr
