@@ -69,8 +69,12 @@ def _articles(items: Iterable[Article | ReadError], summary: RunSummary, on_erro
 def process_stream(items: Iterable[Article | ReadError], settings: Settings,
                    sink: Callable[[dict[str, list[Row]], dict[str, Any] | None], None],
                    progress: Progress | None = None,
-                   on_error: Callable[[ReadError], None] = lambda e: None) -> RunSummary:
-    """Run the pipeline over articles and hand each article's rows to ``sink``, in input order."""
+                   on_error: Callable[[ReadError], None] = lambda e: None,
+                   timings: Counter[str] | None = None) -> RunSummary:
+    """Run the pipeline over articles and hand each article's rows to ``sink``, in input order.
+
+    ``timings``, when given, accumulates the per-stage seconds of every article.
+    """
     from khaosan.pipeline.runner import Pipeline
     from khaosan.pipeline.version import pipeline_version
 
@@ -87,6 +91,8 @@ def process_stream(items: Iterable[Article | ReadError], settings: Settings,
     results: Iterator[Result] = pipeline.pipe(_articles(items, summary, report_error))
     for result in results:
         doc = result.doc
+        if timings is not None:
+            timings.update(doc.timings)
         rows = doc_rows(doc, version)
         rows["errors"] = [error_row(f"{e.doc_id}", f"extract:{e.extractor}", e.reason, version) for e in result.errors]
         summary.extraction_errors += len(result.errors)

@@ -104,6 +104,24 @@ def evaluate(
                 typer.echo(line)
 
 
+@app.command()
+def bench(
+    corpus: Annotated[Path, typer.Argument(help="Corpus file or folder.")] = Path("../shared/corpus/thaigov/sample-2000.jsonl"),
+    limit: Annotated[int, typer.Option(help="Articles to use (0 = all).")] = 0,
+    workers: Annotated[int, typer.Option(help="Workers for the parallel pipeline run.")] = 2,
+    only: Annotated[Optional[str], typer.Option(help="Comma list of read,newmm,nlpo3,spacy,pipeline.")] = None,
+) -> None:
+    """Throughput of the pipeline (1 and N workers) next to tokenizer floors, with a per-stage breakdown."""
+    import os
+    import platform
+
+    from khaosan.pipeline.bench import KINDS, format_rows, run_bench
+
+    kinds = only.split(",") if only else list(KINDS)
+    typer.echo(f"corpus {corpus}, machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    typer.echo(format_rows(run_bench(corpus, limit or None, workers, kinds)))
+
+
 @app.command("extractors")
 def list_extractors() -> None:
     """List the available extractors (built-in and plugins)."""

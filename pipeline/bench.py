@@ -1,0 +1,173 @@
+"""``khaosan bench``: throughput of the pipeline next to its floors, on the same input.
+
+Each measurement runs in a fresh process so that its wall time, CPU time and
+peak memory (max RSS of the process and of its worker processes) are its own:
+
+- ``read``: the readers alone;
+- ``newmm``: PyThaiNLP newmm tokenization alone; ``nlpo3``: nlpo3 alone;
+  ``spacy``: ``spacy.blank("th")`` alone;
+- ``pipeline-1`` / ``pipeline-N``: khaosan end to end (read, extract, write every
+  output) with 1 and N workers; the 1-worker run also reports a per-stage breakdown.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+
+def _articles(corpus: Path, limit: int | None) -> Iterator:
+    from khaosan.corpus.readers import read_paths
+    from khaosan.corpus.article import Article
+    from khaosan.pipeline.settings import Settings
+
+    items = (a for a in read_paths([corpus], Settings()) if isinstance(a, Article))
+    return islice(items, limit) if limit else items
+
+
+def _texts(corpus: Path, limit: int | None) -> list[str]:
+    return [a.text for a in _articles(corpus, limit)]
+
+
+def _peak_mib() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def _tokenize_floor(make: Callable[[], Callable[[str], Any]]) -> Callable[[Path, int | None, int], dict]:
+    def run(corpus: Path, limit: int | None, workers: int) -> dict:
+        texts = _texts(corpus, limit)
+        fn = make()
+        fn("เริ่ม")  # dictionary build happens on first call: not part of the throughput
+        t0, c0 = time.perf_counter(), time.process_time()
+        for t in texts:
+            fn(t)
+        return {"articles": len(texts), "chars": sum(map(len, texts)),
+                "wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+
+    return run
+
+
+def _newmm() -> Callable[[str], Any]:
+    from pythainlp.tokenize import word_tokenize
+
+    return lambda t: word_tokenize(t, engine="newmm")
+
+
+def _nlpo3() -> Callable[[str], Any]:
+    from pythainlp.tokenize import word_tokenize
+
+    return lambda t: word_tokenize(t, engine="nlpo3")
+
+
+def _spacy() -> Callable[[str], Any]:
+    import spacy
+
+    return spacy.blank("th")
+
+
+def _read(corpus: Path, limit: int | None, workers: int) -> dict:
+    t0, c0 = time.perf_counter(), time.process_time()
+    n = chars = 0
+    for a in _articles(corpus, limit):
+        n += 1
+        chars += len(a.text)
+    return {"articles": n, "chars": chars, "wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+
+
+def _pipeline(corpus: Path, limit: int | None, workers: int) -> dict:
+    from khaosan.outputs.dataset import process_stream
+    from khaosan.outputs.writers import DatasetWriter
+    from khaosan.pipeline.settings import Settings
+
+    settings = Settings.from_env(workers=workers)
+    stages: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory() as out:
+        t0, c0 = time.perf_counter(), time.process_time()
+        writer = DatasetWriter(Path(out), settings.formats, settings.batch_size)
+
+        def sink(rows, record):  # noqa: ANN001
+            t = time.perf_counter()
+            writer.add(rows, record)
+            stages["write"] += time.perf_counter() - t
+
+        from khaosan.corpus.readers import read_paths
+
+        def reading():
+            it = iter(read_paths([corpus], settings))
+            n = 0
+            while limit is None or n < limit:
+                t = time.perf_counter()
+                item = next(it, None)
+                stages["read"] += time.perf_counter() - t
+                if item is None:
+                    return
+                n += 1
+                yield item
+
+        summary = process_stream(reading(), settings, sink, timings=stages)
+        t = time.perf_counter()
+        writer.close()
+        stages["write"] += time.perf_counter() - t
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - c0 + sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
+    return {"articles": summary.articles, "chars": summary.characters, "wall": wall, "cpu": cpu,
+            "stages": dict(stages) if workers <= 1 else {}}
+
+
+KINDS: dict[str, Callable[[Path, int | None, int], dict]] = {
+    "read": _read, "newmm": _tokenize_floor(_newmm), "nlpo3": _tokenize_floor(_nlpo3),
+    "spacy": _tokenize_floor(_spacy), "pipeline": _pipeline}
+
+
+def measure_one(kind: str, corpus: Path, limit: int | None, workers: int) -> dict:
+    result = KINDS[kind](corpus, limit, workers)
+    result["peak_mib"] = _peak_mib()
+    return result
+
+
+def run_bench(corpus: Path, limit: int | None, workers: int, kinds: list[str]) -> list[dict]:
+    rows = []
+    for kind in kinds:
+        for w in ([1, workers] if kind == "pipeline" and workers > 1 else [1]):
+            cmd = [sys.executable, "-m", "khaosan.pipeline.bench", kind, str(corpus), str(limit or 0), str(w)]
+            res = subprocess.run(cmd, capture_output=True, text=True)
+            if res.returncode != 0:
+                rows.append({"name": kind, "error": res.stderr.strip().splitlines()[-1:]})
+                continue
+            r = json.loads(res.stdout.strip().splitlines()[-1])
+            r["name"] = f"{kind}-{w}" if kind == "pipeline" else kind
+            rows.append(r)
+    return rows
+
+
+def format_rows(rows: list[dict]) -> str:
+    out = [f"{'measure':<12} {'articles':>8} {'art/s':>8} {'Mchar/s':>8} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}"]
+    for r in rows:
+        if "error" in r:
+            out.append(f"{r['name']:<12} failed: {r['error']}")
+            continue
+        wall = r["wall"] or 1e-9
+        out.append(f"{r['name']:<12} {r['articles']:>8} {r['articles'] / wall:>8.1f} {r['chars'] / wall / 1e6:>8.3f} "
+                   f"{r['wall']:>8.2f} {r['cpu']:>8.2f} {r['peak_mib']:>9.0f}")
+    for r in rows:
+        if r.get("stages"):
+            total = sum(r["stages"].values()) or 1e-9
+            out.append(f"\nper-stage breakdown ({r['name']}):")
+            for stage, secs in sorted(r["stages"].items(), key=lambda kv: -kv[1]):
+                out.append(f"  {stage:<22} {secs:8.2f} s  {100 * secs / total:5.1f} %")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    kind, corpus, limit, workers = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]) or None, int(sys.argv[4])
+    print(json.dumps(measure_one(kind, corpus, limit, workers)))
