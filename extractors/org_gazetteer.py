@@ -44,14 +44,18 @@ class OrgEntry:
     role_forms: list[str] = field(default_factory=list)
 
 
+def _push(table: dict[str, list[str]], key: str, name: str) -> None:
+    if key:
+        bucket = table.setdefault(key, [])
+        if name not in bucket:
+            bucket.append(name)
+
+
 class OrgGazetteer:
     """Canonical names for every surface form of a known body."""
 
     def __init__(self, raw: Iterable[dict]) -> None:
         self.entries: dict[str, OrgEntry] = {}
-        self._canon: dict[str, str] = {}  # folded alias or name -> canonical name
-        self._role: dict[str, str] = {}  # folded role form -> canonical name
-        self._ambiguous: set[str] = set()
         for r in raw:
             e = OrgEntry(name=r["name"], type=r.get("type", "agency"), parent=r.get("parent"),
                          aliases=list(r.get("aliases", ())), role_forms=list(r.get("role_forms", ())))
@@ -61,62 +65,69 @@ class OrgGazetteer:
                 old.role_forms += [a for a in e.role_forms if a not in old.role_forms]
                 e = old
             self.entries[e.name] = e
+        # folded surface -> every body it may name; a full name always names only its body.
+        self._names: dict[str, str] = {fold(e.name): e.name for e in self.entries.values()}
+        self._alias_cands: dict[str, list[str]] = {}
+        self._role_cands: dict[str, list[str]] = {}
         for e in self.entries.values():
-            self._add(self._canon, e.name, e.name)
-        for e in self.entries.values():
-            for a in e.aliases:
-                self._add(self._canon, a, e.name)
+            for a in self._alias_forms(e):
+                _push(self._alias_cands, fold(a), e.name)
             for rf in e.role_forms:
-                self._add(self._role, rf, e.name)
-            if e.type == "ministry":
-                for rf in e.role_forms:
-                    self._add(self._canon, "กระทรวง" + rf, e.name)
-        # A full or alias name is always a role form too (รมว.กระทรวงแรงงาน, ปลัดสำนักนายกรัฐมนตรี).
-        for k, v in self._canon.items():
-            self._role.setdefault(k, v)
-        self._sorted = sorted(self._canon)
+                _push(self._role_cands, fold(rf), e.name)
+        self._sorted = sorted(set(self._names) | set(self._alias_cands))
 
-    def _add(self, table: dict[str, str], surface: str, name: str) -> None:
-        k = fold(surface)
-        if not k:
-            return
-        if k in table and table[k] != name:
-            # Two bodies share a surface: a full name always wins over an alias.
-            if fold(table[k]) == k:
-                return
-            if fold(name) != k:
-                self._ambiguous.add(k)
-                return
-        table[k] = name
+    @staticmethod
+    def _alias_forms(e: OrgEntry) -> list[str]:
+        forms = list(e.aliases)
+        if e.type == "ministry":  # กระทรวง + short form: กระทรวงดีอี, กระทรวงอุตฯ
+            forms += ["กระทรวง" + rf for rf in e.role_forms]
+        return forms
 
     # -- lookups ---------------------------------------------------------------
-    def canonical(self, surface: str) -> str | None:
-        """Any full name, alias or acronym of a known body → its canonical full name."""
+    def candidates(self, surface: str) -> list[str]:
+        """Every body a full name or alias may name (more than one for ambiguous acronyms like ทช.)."""
         k = fold(surface)
-        name = self._canon.get(k)
-        if name is None and k.endswith("ฯ"):
-            name = self._by_prefix(k.rstrip("ฯ"))
-        return name
+        if k in self._names:
+            return [self._names[k]]
+        found = self._alias_cands.get(k)
+        if found is None and k.endswith("ฯ"):
+            one = self._by_prefix(k.rstrip("ฯ"))
+            return [one] if one else []
+        return list(found or ())
+
+    def canonical(self, surface: str) -> str | None:
+        """Any full name, alias or acronym of a known body → its canonical name (None if unknown or ambiguous)."""
+        found = self.candidates(surface)
+        return found[0] if len(found) == 1 else None
 
     def ministry(self, short: str) -> str | None:
         """A role form (แรงงาน, ดีอี, ทส., มหาดไทย, คลัง) or any name → canonical name."""
         k = fold(short)
-        name = self._role.get(k)
-        if name is None and k.startswith("กระทรวง"):
-            name = self._role.get(k[len("กระทรวง"):])
-        if name is None and k.endswith("ฯ"):
-            name = self._role.get(k.rstrip("ฯ")) or self._by_prefix(k.rstrip("ฯ"))
-        if name is None and k.endswith("."):
-            name = self._role.get(k.rstrip("."))
-        return name
+        tries = [k]
+        if k.startswith("กระทรวง"):
+            tries.append(k[len("กระทรวง"):])
+        if k.endswith(("ฯ", ".")):
+            tries.append(k.rstrip("ฯ."))
+        elif k and k.isalpha() and len(k) <= 4:  # an acronym written without its dot: ทส → ทส.
+            tries.append(k + ".")
+        for t in tries:
+            found = self._role_cands.get(t)
+            if found and len(found) == 1:
+                return found[0]
+            name = self.canonical(t)
+            if name:
+                return name
+        return None
 
     def _by_prefix(self, prefix: str) -> str | None:
+        """The one known body whose name or alias starts with ``prefix`` (กระทรวงการอุดมศึกษาฯ)."""
         if len(prefix) < 4:
             return None
         i = bisect.bisect_left(self._sorted, prefix)
         found: set[str] = set()
         while i < len(self._sorted) and self._sorted[i].startswith(prefix):
-            found.add(self._canon[self._sorted[i]])
+            k = self._sorted[i]
+            found.update([self._names[k]] if k in self._names else self._alias_cands[k])
             if len(found) > 1:
                 return None
             i += 1
@@ -131,34 +142,31 @@ class OrgGazetteer:
         return e.type if e else None
 
     def surfaces(self) -> list[str]:
-        """Every name, alias and ministry alias (for the tokenizer dictionary)."""
+        """Every name, alias and short form (for the tokenizer dictionary)."""
         out: set[str] = set()
         for e in self.entries.values():
             out.add(e.name)
-            out.update(e.aliases)
+            out.update(self._alias_forms(e))
             out.update(e.role_forms)
-            if e.type == "ministry":
-                out.update("กระทรวง" + rf for rf in e.role_forms)
         return sorted(s for s in out if s.strip())
 
-    def alias_surfaces(self) -> dict[str, str]:
-        """Surface → canonical name for forms that name a body anywhere in text."""
-        out: dict[str, str] = {}
+    def alias_surfaces(self) -> dict[str, list[str]]:
+        """Surface → candidate bodies, for forms that name a body anywhere in text."""
+        out: dict[str, list[str]] = {}
         for e in self.entries.values():
-            forms = [e.name, *e.aliases]
-            if e.type == "ministry":
-                forms += ["กระทรวง" + rf for rf in e.role_forms]
-            for s in forms:
-                if fold(s) not in self._ambiguous:
-                    out.setdefault(s, e.name)
+            _push(out, e.name, e.name)
+        for e in self.entries.values():
+            for s in self._alias_forms(e):
+                if s not in out or fold(s) not in self._names:
+                    _push(out, s, e.name)
         return out
 
-    def role_surfaces(self) -> dict[str, str]:
-        """Surface → canonical name for the short forms used after role heads."""
-        out: dict[str, str] = {}
+    def role_surfaces(self) -> dict[str, list[str]]:
+        """Surface → candidate bodies, for the short forms used after role heads."""
+        out: dict[str, list[str]] = {}
         for e in self.entries.values():
             for s in e.role_forms:
-                out.setdefault(s, e.name)
+                _push(out, s, e.name)
         return out
 
 
