@@ -65,10 +65,16 @@ def _gazetteer() -> dict[str, dict[str, Any]]:
 def _surfaces() -> dict[str, Surface]:
     """Every surface form (as written) → its Surface; official names first."""
     gaz = _gazetteer()
+    aliases = entries("province_aliases")
     out: dict[str, Surface] = {name: Surface(name, "any", False) for name in gaz}
+    # English names, except those of provinces whose Thai name is an ordinary word:
+    # Nan, Tak, Loei, Phrae are as ambiguous in English (a person, NaN, ...) and come
+    # from the aliases file with "Province" attached.
+    needs_prefix = {a["province"] for a in aliases if a["context"] == "prefix"}
     for e in gaz.values():
-        out.setdefault(e["name_en"], Surface(e["name"], "any", True))
-    for a in entries("province_aliases"):
+        if e["name"] not in needs_prefix:
+            out.setdefault(e["name_en"], Surface(e["name"], "any", True))
+    for a in aliases:
         prov = a["province"]
         if prov is not None and prov not in gaz:
             raise ValueError(f"province_aliases: {a['surface']!r} names unknown province {prov!r}")
@@ -160,9 +166,16 @@ _PREFIX = r"(?:จังหวัด|จ\.|ผวจ\.)"
 # Left contexts after which a bare name is not the province: a district or
 # sub-district (อำเภอเมืองน่าน, อ. เมือง ตาก), a road, a person's first name.
 _NOT_PROVINCE_BEFORE = re.compile(
-    r"(?:(?:อำเภอ|กิ่งอำเภอ|อ\.|ตำบล|ต\.|แขวง)\s*(?:เมือง\s*)?"
-    r"|(?:ถนน|ถ\.)\s*"
-    r"|(?:นาย|นางสาว|นาง|น\.ส\.|ดร\.|คุณ)\s*)$"
+    # อำเภอเมืองน่าน, อ. เมือง ตาก; and a district or sub-district whose own name
+    # holds the province's (อ.บ้านตาก, ตำบลน้ำแพร่): Thai letters, no space, after
+    # the head.  Not เขต: ในเขตกรุงเทพฯ is "in Bangkok".
+    # (the gap must not begin with a function word: ทุกอำเภอในเชียงใหม่ is the province).
+    # อ./ต. only as words of their own, not the tail of an acronym (สกต.ร้อยเอ็ด).
+    r"(?:(?:อำเภอ|กิ่งอำเภอ|(?<![\u0e01-\u0e4e.])[อต]\.|ตำบล|แขวง)"
+    r"(?:\s*เมือง\s*|(?!ใน|ของ|ที่|และ|แห่ง|ต่าง|ทั่ว|ทุก|กับ|จาก)[\u0e01-\u0e4e]{0,12})"
+    r"|(?:ถนน|ถ\.)\s*"  # a road: ถนนเพชรบุรี
+    r"|(?:แม่น้ำ|ลุ่มน้ำ|ลำน้ำ)\s*"  # a river: แม่น้ำน่าน
+    r"|(?:นาย|นางสาว|นาง|น\.ส\.|ดร\.|คุณ)\s*)$"  # a person: นายสุรินทร์
 )
 # Heads of organisation names (โรงพยาบาลลำปาง, ท่าอากาศยานกระบี่): used only when
 # ORG_NAMES_COUNT is False.
@@ -259,6 +272,10 @@ class ProvinceExtractor(RuleExtractor):
                 for j in (i - 1, i + 1):
                     if 0 <= j < len(cands) and accepted[j]:
                         a, b = (cands[j], c) if j < i else (c, cands[j])
+                        # A right neighbour with its own จังหวัด starts a new phrase
+                        # (คลองยม-น่าน จังหวัดสุโขทัย), not the next item of a list.
+                        if b is cands[j] and b.prefixed:
+                            continue
                         if a.end <= b.start and _LIST_GAP.fullmatch(norm, a.end, b.start):
                             accepted[i] = changed = True
                             break
