@@ -104,7 +104,8 @@ def detect(sample: bytes, declared: str | None = None, complete: bool = True, gu
         return codec
     if b"\x00" in sample:
         codec = _utf16_without_bom(sample[:65536] if complete else sample[: len(sample) & ~1])
-        if codec and _try(sample if complete else sample[:4096], codec, complete) is not None:
+        text = _try(sample if complete else sample[:4096], codec, complete) if codec else None
+        if codec and text is not None and not _too_many_controls(text):
             return codec
         raise DecodeError("binary file (contains NUL bytes), not text")
     if not _NON_ASCII.search(sample):
@@ -132,9 +133,14 @@ def _guess(sample: bytes) -> str:
     return best.encoding
 
 
+def _too_many_controls(text: str) -> bool:
+    head = text[:65536]
+    return bool(head) and len(_CONTROL.findall(head)) > _MAX_CONTROL_SHARE * len(head)
+
+
 def check_text(text: str) -> None:
     """Refuse decoded text that is mostly control characters (a binary file that happened to decode)."""
-    if text and len(_CONTROL.findall(text[:65536])) > _MAX_CONTROL_SHARE * min(len(text), 65536):
+    if _too_many_controls(text):
         raise DecodeError("binary file (control characters), not text")
 
 

@@ -38,9 +38,12 @@ _URL_KEYS = ("og:url", "twitter:url")
 # BeautifulSoup fallback: tags that are never article text, and class/id words that mark page furniture.
 _DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
               "button", "select", "template", "figure")
+# Before trafilatura (which keeps all of a short page's text), only what is never article text goes.
+_PRUNE_TAGS = ("nav", "aside", "footer", "form", "button", "select", "noscript", "iframe", "template")
 _FURNITURE = frozenset({"share", "sharing", "social", "comment", "comments", "related", "advert", "ad", "ads",
-                        "advertisement", "banner", "menu", "nav", "navbar", "breadcrumb", "breadcrumbs", "sidebar",
-                        "widget", "cookie", "footer", "header", "popup", "subscribe", "newsletter", "tags", "print"})
+                        "advertisement", "banner", "menu", "nav", "navbar", "navigation", "breadcrumb",
+                        "breadcrumbs", "sidebar", "complementary", "contentinfo", "widget", "cookie", "footer",
+                        "header", "popup", "subscribe", "newsletter", "tags", "print"})
 _WORDS = re.compile(r"[^a-z0-9]+")
 
 
@@ -115,10 +118,39 @@ def page_metadata(tree: Any) -> dict[str, str | None]:
     return {"title": title, "published": published, "url": url}
 
 
+def _furniture_words(words: str) -> bool:
+    return bool(words) and not _FURNITURE.isdisjoint(_WORDS.split(words.lower()))
+
+
 def _is_furniture(el: Any) -> bool:
+    """BeautifulSoup element whose class/id/role names page furniture."""
     attrs = getattr(el, "attrs", None) or {}
-    words = " ".join([*(attrs.get("class") or []), attrs.get("id") or "", attrs.get("role") or ""]).lower()
-    return bool(words) and not _FURNITURE.isdisjoint(_WORDS.split(words))
+    return _furniture_words(" ".join([*(attrs.get("class") or []), attrs.get("id") or "", attrs.get("role") or ""]))
+
+
+def prune(tree: Any) -> None:
+    """Drop navigation, forms, asides and share/comment/ad blocks from an lxml tree, in place.
+
+    An element holding half the page's paragraph text (or, on a page without
+    paragraphs, half its text) is kept whatever its class says: that
+    ``<div class="content has-sidebar">`` wraps the article itself.
+    """
+    for el in list(tree.iter(*_PRUNE_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+    def weight(node: Any) -> int:
+        paragraphs = [len(p.text_content()) for p in node.iter("p")]
+        return sum(paragraphs) if has_paragraphs else len(node.text_content())
+
+    has_paragraphs = next(tree.iter("p"), None) is not None
+    total = weight(tree)
+    for el in tree.xpath("//*[@class or @id or @role]"):
+        if el.getparent() is None or el.tag in ("html", "body"):
+            continue
+        words = " ".join((el.get("class") or "", el.get("id") or "", el.get("role") or ""))
+        if _furniture_words(words) and 2 * weight(el) < total:
+            el.drop_tree()
 
 
 def soup_text(html: str) -> str:
@@ -145,8 +177,11 @@ def main_text(tree: Any, html: str) -> str:
         import trafilatura
 
         try:
+            prune(tree)
+            # favor_recall: news pages lose paragraphs otherwise (text in <div>/<b> without <p>);
+            # the furniture it might let in is pruned above and by the boilerplate lines.
             text = trafilatura.extract(tree, include_comments=False, include_tables=True, include_images=False,
-                                       include_links=False) or ""
+                                       include_links=False, favor_recall=True) or ""
         except Exception as e:  # trafilatura must not lose a page the fallback can read
             log.debug("trafilatura failed: %s", e)
     return text.strip() or soup_text(html)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from khaosan.corpus.article import Article, ReadError, join_text
-from khaosan.corpus.encoding import DecodeError, detect
+from khaosan.corpus.encoding import DecodeError, check_text, detect
 from khaosan.corpus.files import open_binary, stem
 from khaosan.corpus.published import normalize_published
 from khaosan.pipeline.settings import Settings
@@ -118,6 +118,7 @@ def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | ReadError]:
                 return
             try:
                 codec = detect(sample, complete=False, guess=False)
+                check_text(codecs.getincrementaldecoder(codec)("replace").decode(sample))
             except DecodeError as e:
                 yield ReadError(str(path), str(e))
                 return
@@ -168,6 +169,7 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | ReadError]:
                 return
             try:
                 codec = detect(sample, complete=False)
+                check_text(codecs.getincrementaldecoder(codec)("replace").decode(sample))
             except DecodeError as e:
                 yield ReadError(str(path), str(e))
                 return
