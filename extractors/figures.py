@@ -1,13 +1,311 @@
-"""figures extractor (placeholder until its rules land)."""
+"""figures: quantities stated in Thai news — value after multipliers, unit, qualifier, what is counted.
+
+One compiled regex finds a number (digits or Thai number words), an optional
+multiplier (พัน ... ล้านล้าน), an optional range end, and the currency,
+per-cent word or unit written after it (``extractors/data/curated/units.json``,
+``currencies.json``; longest form first, so กิโลเมตร wins over กิโล).  A
+number counts as a figure only with a unit, a currency or per-cent, or — for
+amounts without a currency word — a multiplier of a million or more, or a
+money word right before it (งบประมาณ/วงเงิน/มูลค่า ... 500,000 → THB).
+
+Then the things that look like figures but are not are filtered out by their
+context (SCHEMA.md): parts of dates and times (the dates family's spans, a
+month name after the number, ปี/พ.ศ. before it, น. after it), ordinals
+(ครั้งที่ 3, รุ่นที่ 2, ชั้น 5, ข้อ 3, มาตรา 44), numbers inside names
+(COVID-19, Web3, 5G, SCA#2, 1 ตำบล 1 ผลิตภัณฑ์), house and phone numbers
+(เลขที่ 99/1, หมู่ 5, โทร. 02 ...), URLs, kilometre markers.
+"""
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+from typing import Any
+
 from khaosan.extractors.base import RuleExtractor
-from khaosan.pipeline.doc import Doc, Mention
+from khaosan.extractors.data import entries
+from khaosan.extractors.dates import MONTH_RE
+from khaosan.extractors.thai_numbers import (
+    DIGITS, MULTIPLIER, THAI_WORDS, multiplier_value, parse_number, to_number)
+from khaosan.pipeline.doc import Doc, Fact, Mention
+
+PERCENT = "%"
+_PERCENT_WORDS = ("%", "เปอร์เซ็นต์", "เปอร์เซนต์", "เปอร์เซ็น", "percent")
+
+# ---------------------------------------------------------------- units, currencies, qualifiers
+_UNIT_OF: dict[str, str] = {}  # surface form -> unit value written in the fact
+_KIND_OF: dict[str, str] = {}  # surface form -> count | time | measure | currency | percent
+for _e in entries("currencies"):
+    for _f in _e["after"] + _e.get("codes", []):
+        _UNIT_OF.setdefault(_f, _e["code"])
+        _KIND_OF.setdefault(_f, "currency")
+# "ล้านบาท" written as ลบ. (and ล้านบ.) in headlines: the multiplier and the currency at once.
+_ABBREVIATED_MILLION_BAHT = ("ลบ.", "ล.บ.", "ล้านบ.")
+for _f in _ABBREVIATED_MILLION_BAHT:
+    _UNIT_OF[_f], _KIND_OF[_f] = "THB", "currency"
+for _f in _PERCENT_WORDS:
+    _UNIT_OF[_f], _KIND_OF[_f] = PERCENT, "percent"
+_STRICT_END: set[str] = set()  # units that are also words (นาย Mr.): must not run on into a word
+for _e in entries("units"):
+    _UNIT_OF.setdefault(_e["word"], _e["word"])
+    _KIND_OF.setdefault(_e["word"], _e["kind"])
+    if _e.get("strict_end"):
+        _STRICT_END.add(_e["word"])
+_SIGN_OF: dict[str, str] = {s: e["code"] for e in entries("currencies") for s in e.get("before", [])}
+
+
+def _alt(forms) -> str:
+    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+
+
+_UNIT_ALT = _alt(_UNIT_OF)
+_SIGN_ALT = _alt(_SIGN_OF)
+_NUM = rf"(?:{DIGITS}|{THAI_WORDS})"
+
+FIGURE_RE = re.compile(
+    rf"(?P<pct>ร้อยละ[ \t]*)?"
+    rf"(?:(?P<sign>{_SIGN_ALT})[ \t]?)?"
+    rf"(?P<n1>{_NUM})"
+    rf"(?:[ \t]*(?P<m1>{MULTIPLIER}))?"
+    rf"(?:[ \t]*(?P<dash>-|ถึง|จนถึง)[ \t]*(?:ร้อยละ[ \t]*)?(?P<n2>{DIGITS}|{THAI_WORDS})(?:[ \t]*(?P<m2>{MULTIPLIER}))?)?"
+    rf"(?:[ \t]*(?P<post>กว่า|เศษ))?"
+    rf"(?:[ \t]*(?P<unit>{_UNIT_ALT})(?:/(?P<unit2>{_UNIT_ALT}))?)?"
+    rf"(?:[ \t]*(?P<post2>ขึ้นไป|โดยประมาณ))?"
+)
+
+_QUALIFIER_BEFORE: dict[str, str] = {}
+_QUALIFIER_AFTER: dict[str, str] = {}
+for _e in entries("qualifiers"):
+    (_QUALIFIER_BEFORE if _e["position"] == "before" else _QUALIFIER_AFTER)[_e["form"]] = _e["qualifier"]
+_QUAL_BEFORE_RE = re.compile(rf"(?P<q>{_alt(_QUALIFIER_BEFORE)})[ \t]*(?:ถึง[ \t]*)?$")
+
+# ---------------------------------------------------------------- what is not a figure
+# Words after which a number is an ordinal, an address, a code or a name, not a quantity.
+_NOT_AFTER = re.compile(
+    r"(?:ครั้งที่|รุ่นที่|ระยะที่|อันดับที่|อันดับ|ฉบับที่|ลำดับที่|ลำดับ|ชั้นที่|ชั้น|ข้อที่|ข้อ|มาตรา|วรรค|หมวดที่|หมวด"
+    r"|หมู่ที่|หมู่|ม\.|เลขที่|ซอย|ซ\.|ถนน|ชุดที่|ปีที่|เฟสที่|เฟส|ตอนที่|ตอน|ลอต|เล่มที่|ห้องที่|ห้อง|อาคาร|ตึก|ประตู"
+    r"|ช่องที่|สายที่|เขตที่|แห่งที่|คนที่|รายที่|วันที่|ภาคที่|ระดับที่|ระดับ|รัชกาลที่|ร\.|กม\.ที่|กม\.|กิโลเมตรที่"
+    r"|หลักกิโลเมตรที่|หลักกิโลเมตร|กด|โทร\.?|โทรศัพท์|สายด่วน|โทรสาร|แฟกซ์|ตู้ ?ปณ\.|ปณ\.|รหัส|ทะเบียน|หมายเลข|เบอร์"
+    r"|เลข|แบบที่|รอบที่|งวดที่|ขั้นที่|พระราม|ปี|พ\.ศ\.?|ค\.ศ\.?|ร้อยละ(?=[ \t]*$)|ฉบับ"
+    r"|[Ll]ot|[Nn]o\.?|[Tt]el\.?|[Ff]ax|[Pp]hase|[Vv]ersion|[Rr]ound|[Gg]en|[Tt]ype|[Zz]one)[ \t]*$")
+# Words that may follow a unit without a space (60 ล้านคนในช่วง, 28 วันที่ผ่านมา): the tokenizer
+# may glue them to the unit (คนใน, วันที่), which must not hide the unit.
+_NEXT_WORD = re.compile(
+    r"(?:ที่|ซึ่ง|และ|ต่อ|จาก|ใน|ของ|โดย|แล้ว|เพื่อ|นี้|นั้น|ละ|หรือ|กับ|ให้|ได้|เป็น|คือ|จึง|จะ|ก็|แต่|ไป|มา|ขึ้น|ลง"
+    r"|เศษ|กว่า|แรก|สุดท้าย|เท่านั้น|ทั่ว|ทั้ง|รวม|ตาม|ถึง|เข้า|อยู่|มี|ด้วย|เหลือ|อีก|ยัง|เพิ่ม|ใหม่|เดียว|หลัง|ก่อน"
+    r"|ไทย|ละ|ติดต่อกัน|โดยประมาณ|ข้างหน้า|ครับ|ค่ะ|คะ)")
+_GENERIC_ORDINAL = re.compile(r"ที่[ \t]*$")
+# ทั้งสองฝ่าย "both sides", ระหว่างสองประเทศ "between the two countries": relations, not counts.
+_RELATION_BEFORE = re.compile(r"(?:ทั้ง|ระหว่าง)[ \t]*$")
+# A quoted name that starts with a number: "3 แกน สร้างอนาคต", '5 ไม่'.
+_QUOTE_BEFORE = re.compile(r"[\"'][ \t]*$")
+# "2." or "(2)" opening a list item.
+_LIST_ITEM = re.compile(r"\.(?!\d)|\)")
+_TIME_AFTER = re.compile(r"[ \t]*(?:น\.|นาฬิกา|[:.]\d\d[ \t]*น)")
+_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.ASCII)
+# "1 ตำบล 1 ผลิตภัณฑ์", "หนึ่งอำเภอหนึ่งทุน": slogans and program names, not counts.
+_SLOGAN = re.compile(
+    r"(?<![\d.,])(?:1|หนึ่ง)[ \t]*(?!ล้าน|แสน|หมื่น|พัน|ร้อย)[ก-ฮะ-์]{2,12}?[ \t]*(?:1|หนึ่ง)(?![\d.,])[ \t]*[ก-ฮ]")
+# Money words that make a bare amount baht: วงเงิน 500,000 / งบประมาณกว่า 20 ล้าน.
+_MONEY_BEFORE = re.compile(
+    r"(?:วงเงิน|งบประมาณ|งบฯ?|มูลค่า|ราคา|เงิน|ค่าใช้จ่าย|รายได้|ลงทุน|ทุน|กำไร|ขาดทุน|ยอดขาย|ค่าจ้าง|ค่าตอบแทน"
+    r"|ค่าเสียหาย|ค่าปรับ|เงินเดือน|ประกัน|รางวัล|สินเชื่อ|เงินกู้|หนี้|ภาษี|บริจาค|ชดเชย)"
+    r"[ก-ฮะ-์]{0,8}[ \t]*(?:จำนวน[ \t]*)?(?:(?:" + "|".join(sorted(_QUALIFIER_BEFORE, key=len, reverse=True)) + r")[ \t]*)?$")
+_FILLER = re.compile(
+    r"(?:[ \t]*(?:จำนวน|รวมทั้งสิ้น|รวมทั้งหมด|ทั้งสิ้น|ทั้งหมด|รวม|อยู่ที่|ได้|เป็น|มี|ถึง|อีก|เพิ่มขึ้น|เพิ่ม|ลดลง|ลด|กว่า"
+    r"|มากกว่า|ประมาณ|ราว|ไม่เกิน|ไม่ต่ำกว่า|ไม่น้อยกว่า|สูงสุด|เกือบ|ร่วม|โดย|คิดเป็น|ละ))+[ \t]*$")
+_CHUNK = re.compile(r"[^\s,;:()\[\]\"'“”]{1,40}$")
+
+BIG = Decimal(1_000_000)
+_RULE_OF_KIND = {"currency": "figures/money", "percent": "figures/percent"}
+
+
+def _is_thai_letter(ch: str) -> bool:
+    return bool(ch) and "\u0e01" <= ch <= "\u0e4e"
+
+
+def _about(norm: str, start: int, line_start: int) -> str | None:
+    """What a figure counts: the word group right before it (ผู้เข้าร่วมโครงการ 446 คน)."""
+    before = norm[max(line_start, start - 80):start]
+    before = _FILLER.sub("", before.rstrip()).rstrip()
+    m = _CHUNK.search(before)
+    if not m:
+        return None
+    chunk = m.group()
+    return chunk if len(chunk) > 1 else None
 
 
 class FigureExtractor(RuleExtractor):
     name = "figures"
     family = "figures"
+    requires = ("dates",)  # numbers inside dates are not figures
+
+    def dictionary_words(self):
+        # keep ล้านบาท-style compounds and units whole so unit ends fall on token boundaries
+        return [w for w, k in _KIND_OF.items() if len(w) > 1 and k != "percent" and not w.isascii()]
 
     def extract(self, doc: Doc) -> list[Mention]:
-        return []
+        norm = doc.norm
+        blocked: list[tuple[int, int]] = [(m.norm_start, m.norm_end) for m in doc.mentions_of("dates")]
+        blocked += [(m.start(), m.end()) for m in _URL.finditer(norm)]
+        blocked += [(m.start(), m.end()) for m in _SLOGAN.finditer(norm)]
+        out: list[Mention] = []
+        for m in FIGURE_RE.finditer(norm):
+            made = self._figure(doc, m, blocked)
+            out.extend(made)
+        return out
+
+    # -- one candidate ------------------------------------------------------
+    def _figure(self, doc: Doc, m: re.Match[str], blocked: list[tuple[int, int]]) -> list[Mention]:
+        norm = doc.norm
+        n1s, n1e = m.span("n1")
+        n1_text = m.group("n1")
+        words = not n1_text[0].isdigit()
+        marked = m.group("pct") is not None or m.group("sign") is not None  # ร้อยละ 5, $5
+        if any(n1s < be and n1e > bs for bs, be in blocked):
+            return []
+        if words and not (doc.starts_token(n1s) and doc.ends_token(n1e)):
+            return []  # สามารถ, ห้าง, พันธมิตร: number words inside other words
+        if not marked and self._not_a_quantity(doc, m, n1s, n1e, n1_text, words):
+            return []
+
+        # -- unit ------------------------------------------------------------
+        unit = kind = None
+        unit_form = m.group("unit")
+        end = m.end("unit") if unit_form else -1
+        if unit_form:
+            ue = m.end("unit")
+            if _is_thai_letter(norm[ue:ue + 1]) and not _NEXT_WORD.match(norm, ue) and (
+                    unit_form in _STRICT_END or not doc.ends_token(ue)):
+                # the unit runs on into another word: ศูนย์บริการ, นายกรัฐมนตรี
+                unit_form, end = None, -1
+            else:
+                unit, kind = _UNIT_OF[unit_form], _KIND_OF[unit_form]
+                second = m.group("unit2")
+                if second and kind == "measure" and _KIND_OF.get(second) in ("measure", "time"):
+                    unit, end = f"{unit_form}/{second}", m.end("unit2")  # ไมโครกรัม/ลูกบาศก์เมตร
+        if m.group("pct"):
+            unit, kind = PERCENT, "percent"
+        if m.group("sign") and kind != "currency":
+            unit, kind = _SIGN_OF[m.group("sign")], "currency"
+        if words and not unit and not m.group("m1") and "ล้าน" not in n1_text:
+            return []
+        if unit is None and _LIST_ITEM.match(norm, n1e) and not m.group("m1"):
+            return []  # "2." / "2)" opening a list item
+
+        # -- value -------------------------------------------------------------
+        v1 = parse_number(n1_text)
+        if v1 is None:
+            return []
+        mult1 = multiplier_value(m.group("m1") or "")
+        mult2 = multiplier_value(m.group("m2") or "")
+        if unit_form in _ABBREVIATED_MILLION_BAHT:  # 350 ลบ. = 350 ล้านบาท
+            mult1, mult2 = mult1 * BIG, mult2 * BIG
+        if m.group("m2") and not m.group("m1"):
+            mult1 = mult2  # 10-20 ล้านบาท: the multiplier applies to both ends
+        values = [v1 * mult1]
+        num_end = m.end("m1") if m.group("m1") else n1e
+        if m.group("n2"):
+            v2 = parse_number(m.group("n2"))
+            v2 = None if v2 is None else v2 * (mult2 if m.group("m2") else mult1)
+            if v2 is not None and v2 > values[0]:
+                values.append(v2)
+                num_end = m.end("m2") if m.group("m2") else m.end("n2")
+            elif unit_form:
+                return []  # "3-1 คน"? a score or a code, not a range
+        if unit is None:
+            # An amount without a currency word is baht when a multiplier of a million or more
+            # makes it money in news usage (3 พันล้าน, 4.74 หมื่นล้าน), or a money word precedes it.
+            money_word = bool(_MONEY_BEFORE.search(norm[max(0, m.start() - 40):m.start()]))
+            if not ((m.group("m1") or m.group("m2") or words) and mult1 >= BIG) and not (money_word and not words):
+                return []
+            if m.group("n2") and len(values) == 1:
+                return []
+            unit, kind = "THB", "currency"
+        if end < 0:
+            end = num_end
+
+        # -- qualifier -------------------------------------------------------
+        start = m.start()
+        qualifier = None
+        window = norm[max(0, start - 20):start]
+        qm = _QUAL_BEFORE_RE.search(window)
+        if qm:
+            qs = start - len(window) + qm.start()
+            if doc.starts_token(qs) or not _is_thai_letter(norm[qs - 1:qs]):
+                qualifier = _QUALIFIER_BEFORE[qm.group("q")]
+                start = qs
+        if m.group("post") and (m.group("unit") is None or m.start("post") < m.start("unit")):
+            qualifier = qualifier or _QUALIFIER_AFTER.get(m.group("post"))
+            end = max(end, m.end("post"))
+        if m.group("post2") and unit_form:
+            qualifier = qualifier or _QUALIFIER_AFTER.get(m.group("post2"))
+            end = max(end, m.end("post2"))
+
+        line_start = norm.rfind("\n", 0, start) + 1
+        about = _about(norm, start, line_start)
+        rule = "figures/thai_words" if words else _RULE_OF_KIND.get(kind or "", "figures/quantity")
+        out = []
+        for value in values:
+            num = to_number(value)
+            mention = doc.mention(self.family, start, end, rule, f"{num}|{unit}",
+                                  text="", value=num, unit=unit, qualifier=qualifier, about=about)
+            mention.attrs["text"] = mention.text
+            out.append(mention)
+        return out
+
+    @staticmethod
+    def _not_a_quantity(doc: Doc, m: re.Match[str], n1s: int, n1e: int, n1_text: str, words: bool) -> bool:
+        """Context that makes a number an ordinal, a code, a name, a time or part of a date."""
+        norm = doc.norm
+        prev, prev2 = norm[n1s - 1:n1s], norm[n1s - 2:n1s - 1]
+        # glued to letters, codes or other numbers: COVID-19, โควิด-19, Web3, SCA#2, 99/1, 3.5.1
+        if prev and prev.isascii() and (prev.isalnum() or prev in "#_/.,+@:"):
+            return True
+        if prev == "-" and prev2 and not prev2.isspace():
+            return True
+        nxt = norm[n1e:n1e + 1]
+        if nxt and nxt.isascii() and nxt.isalpha() and not m.group("m1") and not (
+                m.group("unit") and m.start("unit") == n1e):
+            return True  # 5G, 3D, 4K
+        if nxt in ("/", "+", ":") and norm[n1e + 1:n1e + 2].isdigit():
+            return True  # 99/1, กม. 15+200, 10:30
+        if not words and n1_text[0] == "0" and len(n1_text) > 1 and n1_text[1].isdigit():
+            return True  # 02 123 4567, 081...: phone numbers and codes
+        gap = len(norm[n1e:n1e + 3]) - len(norm[n1e:n1e + 3].lstrip(" \t"))
+        if MONTH_RE.match(norm, n1e + gap):
+            return True  # a day before a month name, even one the dates family did not report
+        if not m.group("unit") and _TIME_AFTER.match(norm, n1e):
+            return True  # 10.00 น.
+        before = norm[max(0, m.start() - 30):m.start()]
+        nm = _NOT_AFTER.search(before)
+        if nm:
+            marker_start = m.start() - len(before) + nm.start()
+            # a marker must start a word: ที่ inside พื้นที่, ปี inside สปีด are not markers
+            if doc.starts_token(marker_start) or not _is_thai_letter(norm[marker_start - 1:marker_start]):
+                year_word = nm.group().rstrip().endswith(("ปี", "พ.ศ.", "พ.ศ", "ค.ศ.", "ค.ศ"))
+                # ปี before a number marks a year (ปี 2566, ปี 66), not "3 ปี 5 เดือน"
+                if not year_word or len(n1_text) in (2, 4):
+                    return True
+        gm = _GENERIC_ORDINAL.search(before)
+        if gm and not m.group("m1") and n1_text.isdigit():
+            ts = m.start() - len(before) + gm.start()
+            if doc.starts_token(ts) and not before[:gm.start()].rstrip().endswith(("อยู่", "ไว้", "เป็น", "ระดับ", "คือ")):
+                return True  # ที่ 3: an ordinal (but อยู่ที่ 3 ล้านคน is a quantity)
+        if _QUOTE_BEFORE.search(before) and not m.group("m1"):
+            unit_form = m.group("unit") or ""
+            if _KIND_OF.get(unit_form) not in ("currency", "percent"):
+                return True  # "3 แกน สร้างอนาคต": a quoted name
+        if words and _RELATION_BEFORE.search(before):
+            return True
+        return False
+
+    def merge_attrs(self, mentions: list[Mention]) -> dict[str, Any]:
+        """The first mention's fields; a qualifier or an 'about' missing there is taken from a later one."""
+        attrs = dict(mentions[0].attrs)
+        for key in ("qualifier", "about"):
+            if attrs.get(key) is None:
+                attrs[key] = next((m.attrs[key] for m in mentions if m.attrs.get(key)), None)
+        return attrs
+
+    def resolve(self, doc: Doc, mentions: list[Mention]) -> list[Fact]:
+        return super().resolve(doc, mentions)
