@@ -23,6 +23,7 @@ for _i, _names in enumerate((
         _MONTHS[_n] = _i
 
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])")
 _DMY = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?!\d)")
 _D_MONTH_Y = re.compile(r"(?<!\d)(\d{1,2})\s*([A-Za-z\u0e01-\u0e4e]+\.?(?:[A-Za-z\u0e01-\u0e4e]+\.?)?)\s*,?\s*(?:พ\.ศ\.|ค\.ศ\.)?\s*(\d{4}|\d{2})(?!\d)")
@@ -76,6 +77,8 @@ def normalize_published(value: object) -> str | None:
     raw = str(value).strip().translate(_THAI_DIGITS)
     if not raw:
         return None
+    if _ISO_DATE.fullmatch(raw):  # the common case in corpora: already ISO
+        return _iso(_year(raw[:4]), int(raw[5:7]), int(raw[8:10]))
     if _EPOCH.match(raw):
         return _from_epoch(raw)
     if m := _YMD.search(raw):
