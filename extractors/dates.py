@@ -53,6 +53,7 @@ _MONTH_ALT = "|".join(re.escape(f) for f in sorted(_MONTH_OF, key=len, reverse=T
 # A month form must not run on into a longer Thai abbreviation (ก.ค.ศ. is a commission, not July)
 # nor be the tail of a word (the ม.ค. inside อ.ม.ค.).
 MONTH_RE = re.compile(rf"(?<![ก-ฮ]\.)(?:{_MONTH_ALT})(?![ก-ฮ]\.)")
+_ABBREVIATION_MARK = "ฯ"  # กุมภาฯ, ก.พ.ฯ: a shortened word
 
 # ---------------------------------------------------------------- pieces around a month
 # Year after a month: "2566", "พ.ศ. 2566", "66", "'62".  A year is never followed by more digits
@@ -80,6 +81,9 @@ _NUMERIC = re.compile(r"(?<![\d/.])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4}|\d
 
 # What may follow a bare number for it to be a year rather than a count ("2500 คน" is a count).
 _UNIT_AFTER = re.compile(r"[ \t]*(?:คน|ราย|บาท|ล้าน|แสน|หมื่น|พัน|ไร่|ตัน|แห่ง|%|เปอร์เซ็นต์|ชิ้น|ครัวเรือน|หน่วย|กิโล|เมตร|ลิตร)")
+
+_EXPLICIT_AFTER = re.compile(r"[ \t]*\(?[ \t]*(?:วัน[ก-๙]*ที่[ \t]*)?")
+_PHONE_BEFORE = re.compile(r"(?:โทร|โทรศัพท์|โทรสาร|แฟกซ์|[Tt]el|[Ff]ax|\d[ \t]*ต่อ)[.: \t]*[\d \t-]*$")
 
 _WORDS = sorted(entries("date_words"), key=lambda e: len(e["form"]), reverse=True)
 _REL_OF = {e["form"]: (e["unit"], e["offset"]) for e in _WORDS}
@@ -139,6 +143,19 @@ class _MonthAnchor:
     month_start: int
 
 
+def _nearest_year(pub: date, month: int, day: int) -> int:
+    """The year of a yearless date: the publication year, unless that puts the date more than
+    200 days away and the neighbouring year is nearer (25 ธันวาคม in a January article)."""
+    def distance(y: int) -> int:
+        try:
+            return abs((date(y, month, min(day, 28)) - pub).days)
+        except ValueError:
+            return 10**6
+    if distance(pub.year) <= 200:
+        return pub.year
+    return min((pub.year - 1, pub.year, pub.year + 1), key=distance)
+
+
 def _parse_published(published: str | None) -> date | None:
     if not published:
         return None
@@ -155,6 +172,9 @@ def _month_anchors(norm: str, ends_token) -> list[_MonthAnchor]:
         kind = _MONTH_KIND[form]
         month = _MONTH_OF[form]
         start, end = m.start(), m.end()
+        marked = norm.startswith(_ABBREVIATION_MARK, end)
+        if marked:
+            end += 1
         # the month must end a word: ตุลาการ is a judge, not ตุลา; มีนาคมนี้ is fine
         if kind != "abbr" and not ends_token(end) and end < len(norm) and "\u0e01" <= norm[end] <= "\u0e4e":
             if norm.startswith(("นี้", "ที่", "ปี", "และ", "ถึง", "จน", "เป็น", "ของ", "พ.ศ", "ค.ศ"), end):
@@ -176,8 +196,8 @@ def _month_anchors(norm: str, ends_token) -> list[_MonthAnchor]:
             year = year_to_ce(ym.group("y"), ym.group("era"))
             if year is not None:
                 end = ym.end()
-        if kind == "short" and not days:
-            continue  # เมษา, กันยา alone are names
+        if kind == "short" and not days and not (year is not None and (marked or len(ym.group("y")) == 4)):
+            continue  # เมษา, กันยา alone are names; กุมภาฯ 68 and เมษา 2566 are months
         if kind == "abbr" and form.count(".") == 0 and not days:
             continue  # dot-less มค needs a day
         out.append(_MonthAnchor(start, end, month, days, year, kind, m.start()))
@@ -208,7 +228,7 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
                 continue
             if not a.days and not (a.kind == "full" and norm[max(0, a.month_start - 6):a.month_start].rstrip().endswith("เดือน")):
                 continue  # a month name alone is a date only as "เดือนตุลาคม"
-            year, rule = pub.year, "dates/day_month_published_year"
+            year, rule = _nearest_year(pub, a.month, a.days[0] if a.days else 15), "dates/day_month_published_year"
         if a.days:
             for d in a.days:
                 if _valid(year, a.month, d):
@@ -251,6 +271,8 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
     for m in _BARE_YEAR.finditer(norm):
         if not free(m.start(), m.end()) or _UNIT_AFTER.match(norm, m.end()):
             continue
+        if _PHONE_BEFORE.search(norm, max(0, m.start() - 30), m.start()):
+            continue  # โทร. 02 126 5800 ต่อ 2565: a phone extension
         y = year_to_ce(m.group("y"))
         if y is None or not 1932 <= y <= 2060:
             continue
@@ -262,9 +284,13 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
         claimed.append((m.start(), m.end()))
 
     if pub is not None:
+        day_starts = {h.start for h in hits if h.granularity == "day"}
         for m in _RELATIVE_RE.finditer(norm):
             if not free(m.start(), m.end()):
                 continue
+            after = _EXPLICIT_AFTER.match(norm, m.end())
+            if after and after.end() in day_starts:
+                continue  # วันนี้ (4 ธันวาคม 2566): the article names the day itself
             unit, offset = _REL_OF[m.group()]
             if unit == "day":
                 value, gran = (pub + timedelta(days=offset)).isoformat(), "day"

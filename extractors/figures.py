@@ -42,6 +42,11 @@ for _e in entries("currencies"):
 _ABBREVIATED_MILLION_BAHT = ("ลบ.", "ล.บ.", "ล้านบ.")
 for _f in _ABBREVIATED_MILLION_BAHT:
     _UNIT_OF[_f], _KIND_OF[_f] = "THB", "currency"
+# สตางค์ (1/100 baht) is written as baht.
+_SATANG = ("สตางค์", "สต.")
+SATANG = Decimal("0.01")
+for _f in _SATANG:
+    _UNIT_OF[_f], _KIND_OF[_f] = "THB", "currency"
 for _f in _PERCENT_WORDS:
     _UNIT_OF[_f], _KIND_OF[_f] = PERCENT, "percent"
 _STRICT_END: set[str] = set()  # units that are also words (นาย Mr.): must not run on into a word
@@ -84,7 +89,7 @@ _NOT_AFTER = re.compile(
     r"(?:ครั้งที่|รุ่นที่|ระยะที่|อันดับที่|อันดับ|ฉบับที่|ลำดับที่|ลำดับ|ชั้นที่|ชั้น|ข้อที่|ข้อ|มาตรา|วรรค|หมวดที่|หมวด"
     r"|หมู่ที่|หมู่|ม\.|เลขที่|ซอย|ซ\.|ถนน|ชุดที่|ปีที่|เฟสที่|เฟส|ตอนที่|ตอน|ลอต|เล่มที่|ห้องที่|ห้อง|อาคาร|ตึก|ประตู"
     r"|ช่องที่|สายที่|เขตที่|แห่งที่|คนที่|รายที่|วันที่|ภาคที่|ระดับที่|ระดับ|รัชกาลที่|ร\.|กม\.ที่|กม\.|กิโลเมตรที่"
-    r"|หลักกิโลเมตรที่|หลักกิโลเมตร|กด|โทร\.?|โทรศัพท์|สายด่วน|โทรสาร|แฟกซ์|ตู้ ?ปณ\.|ปณ\.|รหัส|ทะเบียน|หมายเลข|เบอร์"
+    r"|หลักกิโลเมตรที่|หลักกิโลเมตร|กด|โควิด-?|โคโรนา-?|COVID-?|Covid-?|covid-?|โทร\.?|โทรศัพท์|สายด่วน|โทรสาร|แฟกซ์|ตู้ ?ปณ\.|ปณ\.|รหัส|ทะเบียน|หมายเลข|เบอร์"
     r"|เลข|แบบที่|รอบที่|งวดที่|ขั้นที่|พระราม|ปี|พ\.ศ\.?|ค\.ศ\.?|ร้อยละ(?=[ \t]*$)|ฉบับ"
     r"|[Ll]ot|[Nn]o\.?|[Tt]el\.?|[Ff]ax|[Pp]hase|[Vv]ersion|[Rr]ound|[Gg]en|[Tt]ype|[Zz]one)[ \t]*$")
 # Words that may follow a unit without a space (60 ล้านคนในช่วง, 28 วันที่ผ่านมา): the tokenizer
@@ -93,6 +98,10 @@ _NEXT_WORD = re.compile(
     r"(?:ที่|ซึ่ง|และ|ต่อ|จาก|ใน|ของ|โดย|แล้ว|เพื่อ|นี้|นั้น|ละ|หรือ|กับ|ให้|ได้|เป็น|คือ|จึง|จะ|ก็|แต่|ไป|มา|ขึ้น|ลง"
     r"|เศษ|กว่า|แรก|สุดท้าย|เท่านั้น|ทั่ว|ทั้ง|รวม|ตาม|ถึง|เข้า|อยู่|มี|ด้วย|เหลือ|อีก|ยัง|เพิ่ม|ใหม่|เดียว|หลัง|ก่อน"
     r"|ไทย|ละ|ติดต่อกัน|โดยประมาณ|ข้างหน้า|ครับ|ค่ะ|คะ)")
+_DASH_CHAIN_BEFORE = re.compile(r"\d[ \t]*-[ \t]*$")
+_MONTH_BEFORE = re.compile(rf"(?:{MONTH_RE.pattern})ฯ?[ \t]*$")
+_ORDINAL_AFTER_UNIT = re.compile(r"ที่[ \t]*\d")
+_WEIGHT_BEFORE = re.compile(r"(?:หนัก|ทองคำ|ทอง)[ \t]*(?:ประมาณ|รวม)?[ \t]*$")
 _GENERIC_ORDINAL = re.compile(r"ที่[ \t]*$")
 # ทั้งสองฝ่าย "both sides", ระหว่างสองประเทศ "between the two countries": relations, not counts.
 _RELATION_BEFORE = re.compile(r"(?:ทั้ง|ระหว่าง)[ \t]*$")
@@ -163,8 +172,11 @@ class FigureExtractor(RuleExtractor):
         marked = m.group("pct") is not None or m.group("sign") is not None  # ร้อยละ 5, $5
         if any(n1s < be and n1e > bs for bs, be in blocked):
             return []
-        if words and not (doc.starts_token(n1s) and doc.ends_token(n1e)):
-            return []  # สามารถ, ห้าง, พันธมิตร: number words inside other words
+        if words and not (doc.starts_token(n1s) and (m.start("unit") == n1e or (
+                "ล้าน" in n1_text and doc.ends_token(n1e)))):
+            # number words are written glued to their classifier (หนึ่งแห่ง, สามปี); anything else is a
+            # word that merely contains them: สามารถ, ห้าง, พันธมิตร, ร้อยเอ็ด (a province), นาพันสาม
+            return []
         if not marked and self._not_a_quantity(doc, m, n1s, n1e, n1_text, words):
             return []
 
@@ -180,6 +192,10 @@ class FigureExtractor(RuleExtractor):
                 unit_form, end = None, -1
             else:
                 unit, kind = _UNIT_OF[unit_form], _KIND_OF[unit_form]
+                if _ORDINAL_AFTER_UNIT.match(norm, ue):
+                    return []  # บ้านกลางอ่าว 1 หมู่ที่ 13: the unit word is an ordinal marker
+                if unit == "THB" and _WEIGHT_BEFORE.search(norm, max(0, m.start() - 12), m.start()):
+                    unit, kind = unit_form, "measure"  # ทองคำหนัก 2 บาท: baht as a gold weight
                 second = m.group("unit2")
                 if second and kind == "measure" and _KIND_OF.get(second) in ("measure", "time"):
                     unit, end = f"{unit_form}/{second}", m.end("unit2")  # ไมโครกรัม/ลูกบาศก์เมตร
@@ -200,8 +216,14 @@ class FigureExtractor(RuleExtractor):
         mult2 = multiplier_value(m.group("m2") or "")
         if unit_form in _ABBREVIATED_MILLION_BAHT:  # 350 ลบ. = 350 ล้านบาท
             mult1, mult2 = mult1 * BIG, mult2 * BIG
+        elif unit_form in _SATANG:  # 40 สต. = 0.40 บาท
+            mult1, mult2 = mult1 * SATANG, mult2 * SATANG
         if m.group("m2") and not m.group("m1"):
             mult1 = mult2  # 10-20 ล้านบาท: the multiplier applies to both ends
+        if unit_form and kind in ("time", "measure", "count") and norm.startswith("ครึ่ง", m.end("unit")) \
+                and not m.group("n2"):
+            v1 += Decimal("0.5")  # 2 ปีครึ่ง, 2 ชั่วโมงครึ่ง
+            end = m.end("unit") + len("ครึ่ง")
         values = [v1 * mult1]
         num_end = m.end("m1") if m.group("m1") else n1e
         if m.group("n2"):
@@ -216,7 +238,7 @@ class FigureExtractor(RuleExtractor):
             # An amount without a currency word is baht when a multiplier of a million or more
             # makes it money in news usage (3 พันล้าน, 4.74 หมื่นล้าน), or a money word precedes it.
             money_word = bool(_MONEY_BEFORE.search(norm[max(0, m.start() - 40):m.start()]))
-            if not ((m.group("m1") or m.group("m2") or words) and mult1 >= BIG) and not (money_word and not words):
+            if not ((m.group("m1") or m.group("m2") or words) and values[0] >= BIG) and not (money_word and not words):
                 return []
             if m.group("n2") and len(values) == 1:
                 return []
@@ -263,6 +285,10 @@ class FigureExtractor(RuleExtractor):
             return True
         if prev == "-" and prev2 and not prev2.isspace():
             return True
+        if _DASH_CHAIN_BEFORE.search(norm, max(0, n1s - 8), n1s):
+            return True  # 281 - 1 - 77 ไร่ (rai-ngan-wah) or a code: the tail of a dash chain
+        if len(n1_text) in (2, 4) and _MONTH_BEFORE.search(norm, max(0, n1s - 16), n1s):
+            return True  # กุมภาฯ 68, ธ.ค. 2566: a year after a month name
         nxt = norm[n1e:n1e + 1]
         if nxt and nxt.isascii() and nxt.isalpha() and not m.group("m1") and not (
                 m.group("unit") and m.start("unit") == n1e):
