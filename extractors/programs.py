@@ -45,9 +45,11 @@ _LATIN_WORD = r"[A-Za-z0-9](?:[A-Za-z0-9#&+'./:-]*[A-Za-z0-9#+])?"
 _LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?:(?: [-:&] | ?: | )(?:{_LATIN_WORD}))*")
 _HAS_UPPER = re.compile(r"[A-Z]")
 _HAS_THAI = re.compile(f"[{_THAI}]")
+_HAS_LETTER = re.compile(f"[A-Za-z\u0e01-\u0e2e]")  # a Thai consonant or a Latin letter
 # A Thai phrase runs to white space, a bracket, a quote or a comma.
 _CHUNK = re.compile(r"[^\s()\[\]{}\"'“”‘’,;]+")
 _SPACES = re.compile(r"[ \t]*")
+_OR = re.compile(r"[ \t]?หรือ[ \t]?")
 _QUOTE_OPEN = re.compile(r"[ \t]*([\"'])")
 # "1 ตำบล 1 ผลิตภัณฑ์", "หนึ่งตำบลหนึ่งผลิตภัณฑ์": a program-naming pattern of its own.
 _COUNTED = re.compile(rf"(?:\d+|หนึ่ง) ?[{_THAI}]{{2,12}} ?(?:\d+|หนึ่ง) ?(?=[{_THAI}A-Za-z])")
@@ -82,6 +84,7 @@ class _Patterns:
         self.soft_re = re.compile(_rx(words.get("soft_stop", ())))
         self.phrase_re = re.compile(_rx(words.get("stop_phrase", ())))
         org = _rx(words.get("org_head", ()))
+        self.org_head_re = re.compile(f"(?:{org})")
         self.org_after_re = re.compile(f"(?:จาก|ของ|กับ|แก่|ให้แก่|ให้กับ|โดย)(?:{org})")
         self.generic = {_key(w, ()) for w in words.get("generic", ())}
         self.generic_head_re = re.compile(f"(?:{_rx(words.get('generic_head', ()))})")
@@ -89,6 +92,7 @@ class _Patterns:
         ordinals = _rx(words.get("ordinal", ()))
         self.ordinal_re = re.compile(rf"[ \t]?(?:{ordinals})[ \t]?'?[0-9]+(?:[-/.][0-9]+)?(?![0-9])")
         self.ordinal_tail_re = re.compile(rf"(?:{ordinals})$")
+        self.ordinal_heads = tuple(w[:-3] for w in words.get("ordinal", ()) if w.endswith("ที่") and len(w) > 3)
         self.strip_ordinal_re = re.compile(rf"(?:[ \t]?(?:{ordinals})[ \t]?'?[0-9]+(?:[-/.][0-9]+)?|[ \t](?:25|20|19)[0-9]{{2}})$")
         self.not_program = {w.casefold() for w in words.get("not_program", ())}
         suffix = _rx(words.get("suffix", ()))
@@ -98,7 +102,11 @@ class _Patterns:
         self.suffix_re = re.compile(rf"(?:{suffix})(?:[ \t]?[0-9]{{2,4}})?$")
         self.known = words.get("known", [])
         self.known_re = re.compile(_rx(self.known)) if self.known else None
+        # a known name also stands after a conjunction or a cue word: ...ด้วยกันและคนละครึ่ง
+        self.before_known = tuple(words.get("soft_stop", ())) + tuple(self.cues)
         self.optional_cues = {c for c, e in self.cues.items() if e.get("optional")}
+        quantifiers = _rx(words.get("quantifier", ("\x00",)))
+        self.quantifier_re = re.compile(f"(?:{quantifiers}) ?$")
         self.org_tail_re = re.compile(_rx(words.get("org_tail", ("\x00",))))
         self.cue_prefixes = tuple(words.get("cue_prefix", ()))
         self.dangling_re = re.compile(f"(?:{_rx(words.get('dangling', ()))})$")
@@ -164,6 +172,9 @@ class ProgramExtractor(RuleExtractor):
                 continue  # โครงการฯ refers back; "7 โครงการ" counts projects
             if m.start() > 0 and text[m.start() - 1] == " " and m.start() > 1 and text[m.start() - 2].isdigit():
                 continue
+            q = self.p.quantifier_re.search(text, max(0, m.start() - 12), m.start())
+            if q is not None and doc.starts_token(q.start()):
+                continue  # แต่ละโครงการ, ทุกกิจกรรม: a common noun
             mention = self._after_cue(doc, m.start(), m.end(), entry)
             if mention is not None:
                 found.append(mention)
@@ -173,7 +184,7 @@ class ProgramExtractor(RuleExtractor):
                 found.append(mention)
         found.extend(self._suffixed(doc))
         found.extend(self._known(doc))
-        found = [f for f in found if not in_url(f.norm_start, f.norm_end)]
+        found = _dedupe([f for f in found if not in_url(f.norm_start, f.norm_end)])
         found.extend(self._echoes(doc, found, urls))
         return _dedupe(found)
 
@@ -192,7 +203,8 @@ class ProgramExtractor(RuleExtractor):
         if lat is not None:
             s, e = lat
             e = self._ordinal_end(text, e)
-            return self._make(doc, s, e, "programs/cue_latin", aliases=self._paren_aliases(text, e))
+            return self._make(doc, s, e, "programs/cue_latin",
+                              aliases=self._paren_aliases(text, e) + self._or_alias(text, e))
         # 3. counted pattern "1 ตำบล 1 ผลิตภัณฑ์"
         c = _COUNTED.match(text, spaced)
         if c is not None:
@@ -204,8 +216,12 @@ class ProgramExtractor(RuleExtractor):
             return self._descriptor_quote(doc, cue_end, cue_start)
         if spaced != pos:
             return None  # "โครงการ ได้แก่...", "โครงการ 9,992 ล้านบาท": no name
-        # 4. Thai name
+        # 4. Thai name; a known name at its start is the whole name (โครงการเราชนะใช้จ่าย...)
         start = pos
+        if self.p.known_re is not None:
+            k = self.p.known_re.match(text, start)
+            if k is not None and doc.ends_token(k.end()):
+                return self._make(doc, start, self._ordinal_end(text, k.end()), "programs/cue_known")
         end = self._thai_end(doc, start)
         if end <= start:
             return None
@@ -299,7 +315,9 @@ class ProgramExtractor(RuleExtractor):
         """A quote after at most a short descriptor: งานสัมมนาครั้งใหญ่ “Digital Korat”."""
         text = doc.norm
         c = _CHUNK.match(text, pos)
-        after = c.end() if c is not None and c.end() - pos <= 20 and _HAS_THAI.search(c.group()) else pos
+        clean = c is not None and c.end() - pos <= 20 and _HAS_THAI.search(c.group()) is not None
+        # the descriptor is a plain noun phrase (สัมมนาครั้งใหญ่), not a clause (ภายใต้แนวคิด)
+        after = c.end() if clean and self._thai_end(doc, pos) == c.end() else pos
         q = self._quoted(text, after)
         if q is None:
             lat = self._latin(text, _SPACES.match(text, after).end()) if after == pos else None
@@ -342,10 +360,12 @@ class ProgramExtractor(RuleExtractor):
                 if not doc.starts_token(m.start()):
                     continue
                 if (rx is self.p.stop_re and len(m.group()) < 5 and not doc.ends_token(m.end())
-                        and m.end() != end):
-                    continue  # ที่ in ที่ดิน, มี in มีชีวิต
-                if rx is self.p.stop_re and _after_nominaliser(text, m.start()):
+                        and m.end() != end and not self._stop_compound(doc, m.end())):
+                    continue  # ที่ in ที่ดิน, มี in มีชีวิต; but ที่|จะ, ได้|ที่ written as one token do stop
+                if rx is self.p.stop_re and m.start() > start and _after_nominaliser(text, m.start()):
                     continue  # การเป็น..., การได้...: part of a verb noun
+                if m.group() == "ที่" and text.endswith(self.p.ordinal_heads, start, m.start()):
+                    continue  # ระยะที่ 2, ครั้งที่ 3 written inside the phrase
                 if m.start() == start and rx is not self.p.org_after_re:
                     return start  # starts with a clause word: no name
                 cut = m.start()
@@ -356,13 +376,37 @@ class ProgramExtractor(RuleExtractor):
             if not (doc.starts_token(m.start()) and doc.ends_token(m.end())):
                 continue
             rest = text[m.end():end]
-            # "...บัตรเครดิตและสินเชื่อส่วนบุคคล" keeps its และ; "...สังคมและโรงพยาบาล...ที่..." does not.
-            if cut < end or self.p.soft_re.search(rest) or self.p.stop_re.search(rest):
+            # "...บัตรเครดิตและสินเชื่อส่วนบุคคล" keeps its และ; "...สังคมและโรงพยาบาล...ที่..." does not,
+            # nor "เราเที่ยวด้วยกันและคนละครึ่ง" (another name follows); มี stays only in a short
+            # rhyme (ชำระดีมีคืน), not before a clause (...มีผู้เข้าร่วม).
+            if (cut < end or self.p.soft_re.search(rest) or self.p.stop_re.search(rest)
+                    or (m.group() == "มี" and not 0 < len(rest) <= 6) or self._starts_name(rest)):
                 cut = m.start()
                 break
         while cut > start and text[cut - 1] in "ฯ.-:/":
             cut -= 1
+        if cut < end:
+            # cut by a stop word: a preposition left hanging is not part of the name (พัฒนาด้าน|ต่างๆ)
+            cut = self._strip_dangling(doc, start, cut)
         return cut
+
+    def _strip_dangling(self, doc: Doc, start: int, end: int) -> int:
+        while True:
+            d = self.p.dangling_re.search(doc.norm, start, end)
+            if d is None or d.start() <= start or not doc.starts_token(d.start()):
+                return end
+            end = d.start()
+
+    def _starts_name(self, text: str) -> bool:
+        """Another name begins here: a known program, a cue word, an organisation."""
+        return bool((self.p.known_re is not None and self.p.known_re.match(text))
+                    or self.p.cue_re.match(text) or self.p.org_head_re.match(text))
+
+    def _stop_compound(self, doc: Doc, pos: int) -> bool:
+        """The rest of the token that a stop word begins is another stop word (ที่จะ, ได้ที่, ที่ผ่านมา)."""
+        end = next((e for e in range(pos, pos + 16) if doc.ends_token(e)), pos)
+        rest = doc.norm[pos:end]
+        return bool(rest) and (self.p.stop_re.match(rest) is not None or self.p.soft_re.match(rest) is not None)
 
     def _extend(self, doc: Doc, start: int, end: int) -> tuple[int, list[str], list[str]]:
         """Ordinal, Latin tail and parenthesised alias after a Thai name."""
@@ -376,7 +420,7 @@ class ProgramExtractor(RuleExtractor):
                 lat = self._latin(text, sp)
                 if lat is not None and text[lat[0]].isupper() and text[lat[0]:lat[1]].casefold() not in self.p.not_program:
                     end = self._ordinal_end(text, lat[1])
-        aliases = self._paren_aliases(text, end)
+        aliases = self._paren_aliases(text, end) + self._or_alias(text, end)
         extra: list[str] = []
         if not aliases and clean:
             # up to two more words, then a Latin-script parenthesis: the words belong to the name
@@ -395,7 +439,7 @@ class ProgramExtractor(RuleExtractor):
             return end
         sp = _SPACES.match(text, end).end()
         if sp == end or sp - end > 2:
-            return end
+            return self._strip_dangling(doc, start, end)
         q = self._quoted(text, sp)
         if q is not None:
             return q[2]
@@ -403,8 +447,10 @@ class ProgramExtractor(RuleExtractor):
             k = self.p.known_re.match(text, sp)
             if k is not None:
                 return k.end()
+        if not _HAS_THAI.match(text, sp) or self.p.cue_re.match(text, sp):
+            return self._strip_dangling(doc, start, end)
         nxt = self._thai_end(doc, sp)
-        return nxt if nxt > sp else end
+        return nxt if nxt > sp else self._strip_dangling(doc, start, end)
 
     def _ordinal_end(self, text: str, end: int) -> int:
         m = self.p.ordinal_re.match(text, end) or _YEAR.match(text, end)
@@ -430,6 +476,19 @@ class ProgramExtractor(RuleExtractor):
             if len(out) > 1 and any(len(x) > 12 for x in out[1:]):
                 out = [inner]
         return [x for x in out if len(x) >= 2 and x.casefold() not in self.p.not_program]
+
+    def _or_alias(self, text: str, end: int) -> list[str]:
+        """X หรือ Land Bridge / X หรือ “...”: the other name given right after."""
+        m = _OR.match(text, end)
+        if m is None:
+            return []
+        q = self._quoted(text, m.end())
+        if q is not None and q[1] - q[0] <= 60:
+            return [text[q[0]:q[1]]]
+        lat = self._latin(text, m.end())
+        if lat is not None and text[lat[0]].isupper():
+            return [text[lat[0]:self._ordinal_end(text, lat[1])]]
+        return []
 
     def _paren_ahead(self, doc: Doc, end: int) -> tuple[int, list[str]] | None:
         text = doc.norm
@@ -460,7 +519,7 @@ class ProgramExtractor(RuleExtractor):
         document to tell word boundaries, a head must be the whole name.
         """
         k = _key(name, self.p.strip_cues)
-        if not k or k in self.p.generic or len(k) < 2 or k.isdigit():
+        if not k or k in self.p.generic or len(k) < 2 or not _HAS_LETTER.search(k):
             return True
         h = self.p.generic_head_re.match(name)
         if h is None:
@@ -492,11 +551,20 @@ class ProgramExtractor(RuleExtractor):
                 mm = self._make(doc, s, s + len(name), "programs/latin_suffix")
                 if mm is not None:
                     out.append(mm)
-        for m in re.finditer(rf"[{_THAI}A-Za-z]+โมเดล", text):
-            if doc.starts_token(m.start()) and len(m.group()) > 6:
-                mm = self._make(doc, m.start(), m.end(), "programs/thai_model")
-                if mm is not None:
-                    out.append(mm)
+        for m in re.finditer("โมเดล", text):
+            # the one word before โมเดล names the model: โคราชโมเดล (but not ตามโมเดล)
+            p = m.start()
+            s = next((i for i in range(p - 2, max(-1, p - 16), -1) if doc.starts_token(i)), -1)
+            if s < 0 or not _HAS_THAI.match(text[s]) or not _HAS_THAI.match(text[p - 1]):
+                continue
+            if m.end() < len(text) and _HAS_THAI.match(text[m.end()]):
+                continue  # โมเดลเศรษฐกิจ: "model" as a common noun
+            word = text[s:p]
+            if self.p.stop_re.fullmatch(word) or self.p.soft_re.fullmatch(word) or self._generic(word):
+                continue
+            mm = self._make(doc, s, m.end(), "programs/thai_model")
+            if mm is not None:
+                out.append(mm)
         return out
 
     def _known(self, doc: Doc) -> list[Mention]:
@@ -504,7 +572,10 @@ class ProgramExtractor(RuleExtractor):
             return []
         out = []
         for m in self.p.known_re.finditer(doc.norm):
-            if doc.at_token_boundary(m.start(), m.end()):
+            s = m.start()
+            # standalone (after a space, a quote, a bracket), not the tail of another name (แอ่วเหนือคนละครึ่ง)
+            if ((s == 0 or not _HAS_THAI.match(doc.norm[s - 1]) or doc.norm.endswith(self.p.before_known, 0, s))
+                    and doc.starts_token(s) and doc.ends_token(m.end())):
                 end = self._ordinal_end(doc.norm, m.end())
                 mm = self._make(doc, m.start(), end, "programs/known")
                 if mm is not None:
@@ -523,7 +594,8 @@ class ProgramExtractor(RuleExtractor):
             s, e = m.start(), m.end()
             if any(ts < e and s < te for ts, te in taken) or any(us < e and s < ue for us, ue in urls):
                 continue
-            if doc.at_token_boundary(s, e) or (s > 0 and doc.norm[s - 1] in "\"' "):
+            # only where the name stands alone (after a space, a quote, a bracket), not inside a clause
+            if (s == 0 or not _HAS_THAI.match(doc.norm[s - 1])) and doc.ends_token(e):
                 mm = self._make(doc, s, e, "programs/echo")
                 if mm is not None:
                     out.append(mm)
