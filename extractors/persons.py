@@ -1,13 +1,485 @@
-"""persons extractor (placeholder until its rules land)."""
+"""Persons: names with their titles and roles, resolved within an article.
+
+Finding names (on ``doc.norm``, by characters and spaces: newmm cuts unknown
+names into pieces, so tokens only confirm boundaries):
+
+* title + name: one or more titles (นาย, ผศ.ดร., พลอากาศเอก ดร., ว่าที่ ร.ต.)
+  then the first name and, after a space, the surname.  The word after the
+  space is not a surname when it opens a clause (กล่าว, ได้, เป็นประธาน...), is a
+  role or a title, or differs from the surname this first name has elsewhere in
+  the article;
+* untitled names: known full names (cabinet members since 2019, names already
+  seen with a title in the article), a first name from PyThaiNLP's name lists
+  followed by a family name from its list, and the first name alone of a person
+  named in full in the article (a headline's "วราวุธ").
+
+Roles are read next to each name by :mod:`person_roles` (after it, or right
+before it: นายกรัฐมนตรีพลเอก ประยุทธ์...).  A role written alone (รมว.ดีอี
+กล่าว, ท่านนายกฯ) refers to the person of the article who holds it; failing
+that, to a first-name-only person the cabinet list says held it.
+
+Resolution: mentions of one person (full name, first name with or without a
+title, role alone) share a key; the fact collects every title, role and spelling.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
 from khaosan.extractors.base import RuleExtractor
-from khaosan.pipeline.doc import Doc, Mention
+from khaosan.extractors.person_lexicon import (
+    NA_SURNAMES, THAI, Lexicon, fold_name, lexicon, surface_regex, trie_regex,
+)
+from khaosan.extractors.person_roles import Role, RoleParser
+from khaosan.pipeline.doc import Doc, Fact, Mention
+
+_THAI_LETTER = re.compile(f"[{THAI}]")
+_RUN = re.compile(f"[{THAI}]+")
+# Two space-separated Thai words, at every word start (zero-width: pairs overlap).
+_PAIR = re.compile(f"(?<![{THAI}])(?=([{THAI}]{{2,20}}) ([{THAI}]{{2,25}})(?![{THAI}]))")
+_QUOTES = "\"'“”‘’"
+# Words after which a role written alone refers to a person (ของนายกฯ, โดย รมว.ดีอี, ท่านนายกฯ).
+_ROLE_PRECEDERS = frozenset((
+    "ของ", "โดย", "ให้", "จาก", "กับ", "และ", "ที่", "ตาม", "ว่า", "ถึง", "เชิญ", "ต่อ", "แด่", "ท่าน", "ทั้ง",
+    "พร้อม", "ด้วย", "ซึ่ง", "เป็น", "มี", "ระหว่าง", "นำ", "แก่", "คือ", "ได้แก่", "ขณะที่", "ด้าน", "โดยมี",
+    "พร้อมด้วย", "ส่วน", "ขณะ", "นอกจากนี้", "ทั้งนี้", "ซึ่งมี", "ภายใต้การนำของ", "การนำของ", "นโยบาย",
+))
+
+
+@dataclass(slots=True)
+class NameHit:
+    start: int  # normalised span: titles + name
+    end: int
+    first: str
+    last: str | None
+    titles: list[str]
+    rule: str
+    surface: str  # the name as written, titles removed, spaces collapsed
+
+
+@dataclass(slots=True)
+class Person:
+    name: str
+    first: str
+    last: str | None
+    titles: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)
+    hits: list[NameHit] = field(default_factory=list)
+    role_refs: list[Role] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.name
+
+    def add_role(self, text: str) -> None:
+        if text and all(fold_name(text) != fold_name(r) for r in self.roles):
+            self.roles.append(text)
+
+    def add_alias(self, surface: str) -> None:
+        if surface and surface != self.name and surface not in self.aliases:
+            self.aliases.append(surface)
+
+
+class _Ctx:
+    """What the role parser needs to know about the document being read."""
+
+    __slots__ = ("doc", "norm", "org_at", "finder", "_titles", "person_starts")
+
+    def __init__(self, doc: Doc, finder: PersonExtractor) -> None:
+        self.doc = doc
+        self.norm = doc.norm
+        self.finder = finder
+        self.org_at: dict[int, tuple[int, str]] = {}
+        for m in doc.mentions_of("orgs"):
+            name = m.attrs.get("name")
+            if name and (m.norm_start not in self.org_at or self.org_at[m.norm_start][0] < m.norm_end):
+                self.org_at[m.norm_start] = (m.norm_end, name)
+        self._titles: dict[int, tuple[int, list[str]] | None] = {}
+        self.person_starts: set[int] = set()
+
+    def boundary(self, pos: int) -> bool:
+        """A word may end at ``pos``: end of text, a non-letter next, or a token end."""
+        n = self.norm
+        return pos >= len(n) or not _THAI_LETTER.match(n[pos]) or self.doc.ends_token(pos)
+
+    def doc_starts(self, pos: int) -> bool:
+        return self.doc.starts_token(pos)
+
+    def titles(self, pos: int) -> tuple[int, list[str]] | None:
+        if pos not in self._titles:
+            self._titles[pos] = self.finder._titles_at(self, pos)
+        return self._titles[pos]
+
+    def title_at(self, pos: int) -> bool:
+        got = self.titles(pos)
+        return got is not None and any(t not in self.finder.lex.weak_titles for t in got[1])
+
+    def person_after(self, pos: int) -> bool:
+        n = self.norm
+        q = pos + 1 if pos < len(n) and n[pos] in " \t" else pos
+        return self.title_at(q) or q in self.person_starts
 
 
 class PersonExtractor(RuleExtractor):
     name = "persons"
     family = "persons"
+    requires = ("orgs", "provinces")
 
+    def __init__(self) -> None:
+        self.lex: Lexicon = lexicon()
+        self.roles = RoleParser(self.lex)
+        first_chars = sorted({f[0] for f in self.lex.title_forms} | {"ว"})
+        self._title_start = re.compile("[" + re.escape("".join(first_chars)) + "]")
+        self._title_scan = re.compile(f"(?:ว่าที่\\s?)?(?:{trie_regex(sorted(self.lex.title_forms))})")
+        names = sorted({n for m in self.lex.cabinet.values() for n in [m.name, *m.aliases]}, key=len, reverse=True)
+        self._cabinet_re = re.compile(f"(?<![{THAI}])(?:{trie_regex(names)})(?![{THAI}])")
+        self._role_scan = self.roles.head_re
+
+    def dictionary_words(self) -> list[str]:
+        words: set[str] = set(self.lex.role_forms)
+        words.update(t for t in self.lex.title_forms if len(t) >= 3)
+        for m in self.lex.cabinet.values():
+            for n in [m.name, *m.aliases]:
+                words.update(n.split(" "))
+        return sorted(words)
+
+    # -- titles ----------------------------------------------------------------------
+    def _titles_at(self, ctx: _Ctx, p: int) -> tuple[int, list[str]] | None:
+        """The titles starting at ``p`` and where the name after them starts."""
+        norm, lex = ctx.norm, self.lex
+        if p > 0 and _THAI_LETTER.match(norm[p - 1]) and not ctx.doc.starts_token(p):
+            return None
+        titles: list[str] = []
+        i = p
+        while True:
+            m = lex.title_re.match(norm, i)
+            if not m:
+                break
+            t = m.group(0)
+            if not self._real_title(ctx, i, m.end(), t):
+                break
+            titles.append(t.strip())
+            i = m.end()
+            j = i
+            while j < len(norm) and norm[j] in " \t" and j - i < 2:
+                j += 1
+            if j > i and lex.title_re.match(norm, j):
+                i = j
+                continue
+            if j > i:
+                i = j
+            if not lex.title_re.match(norm, i):
+                break
+        if not titles or i >= len(norm) or not _THAI_LETTER.match(norm[i]):
+            return None
+        return i, titles
+
+    def _real_title(self, ctx: _Ctx, s: int, e: int, t: str) -> bool:
+        """Not the start of an ordinary word (นายจ้าง, คุณภาพ) or a role (นายกฯ, นายอำเภอ)."""
+        norm = ctx.norm
+        if e >= len(norm) or t.endswith(".") or t.endswith(")"):
+            return e < len(norm)
+        rm = self.roles.head_at(norm, s)
+        if rm is not None and rm.end() > e and not rm.group("mod") and not rm.group("dep"):
+            return False
+        for k in range(e + 1, min(len(norm), e + 22) + 1):
+            w = norm[s:k]
+            if w in self.lex.title_compounds and ctx.doc.ends_token(k):
+                return False
+        return True
+
+    # -- names -------------------------------------------------------------------------
+    def _run(self, ctx: _Ctx, s: int, known_first: set[str] | None = None) -> int:
+        """End of the name word starting at ``s``: letters up to a non-letter, cut before a
+        clause word, title or role glued to it (ดร.สาธิตกล่าวว่า → สาธิต)."""
+        norm = ctx.norm
+        m = _RUN.match(norm, s)
+        if not m:
+            return s
+        end = m.end()
+        for k in range(s + 2, end):
+            if not ctx.doc.starts_token(k):
+                continue
+            if self.lex.glued_re.match(norm, k) or ctx.title_at(k) or self._long_role_at(norm, k):
+                return k
+        if known_first:
+            for f in sorted(known_first, key=len, reverse=True):
+                if end - s > len(f) and norm.startswith(f, s) and ctx.doc.starts_token(s + len(f)):
+                    return s + len(f)
+        return end
+
+    def _long_role_at(self, norm: str, k: int) -> bool:
+        m = self.roles.head_at(norm, k)
+        return m is not None and len(m.group(0)) >= 4
+
+    def _surname(self, ctx: _Ctx, k: int, first: str, known: dict[str, set[str]]) -> int | None:
+        """End of the surname starting at ``k``, or None when the word there is not one."""
+        norm, lex = ctx.norm, self.lex
+        end = self._run(ctx, k)
+        if end - k < 2:
+            # ณ อยุธยา: a one-letter head and a place.
+            if norm.startswith("ณ ", k):
+                for na in NA_SURNAMES:
+                    if norm.startswith(na, k + 2) and ctx.boundary(k + 2 + len(na)):
+                        return k + 2 + len(na)
+            return None
+        word = norm[k:end]
+        if word in lex.family_names:
+            return end
+        c = lex.clause_re.match(norm, k)
+        if c and (c.end() == end or ctx.doc.ends_token(c.end())):
+            return None
+        if ctx.title_at(k) or self.roles.head_at(norm, k) is not None:
+            return None
+        others = known.get(fold_name(first))
+        if others and fold_name(word) not in others:
+            return None
+        return end
+
+    def _titled(self, ctx: _Ctx, known: dict[str, set[str]], known_first: set[str]) -> list[NameHit]:
+        norm = ctx.norm
+        hits: list[NameHit] = []
+        pos = 0
+        for m in self._title_scan.finditer(norm):
+            p = m.start()
+            if p < pos:
+                continue
+            got = ctx.titles(p)
+            if got is None:
+                continue
+            s, titles = got
+            e = self._run(ctx, s, known_first)
+            if e - s < 2:
+                continue
+            first = norm[s:e]
+            last: str | None = None
+            end = e
+            q = e
+            while q < len(norm) and norm[q] in " \t" and q - e < 2:
+                q += 1
+            if q > e:
+                se = self._surname(ctx, q, first, known)
+                if se is not None:
+                    last = re.sub(r"\s+", " ", norm[q:se])
+                    end = se
+            weak = all(t in self.lex.weak_titles for t in titles)
+            if weak and last is None and fold_name(first) not in known:
+                continue
+            surface = first if last is None else f"{first} {last}"
+            hits.append(NameHit(p, end, first, last, titles, "persons/title_name", surface))
+            pos = end
+        return hits
+
+    def _untitled(self, ctx: _Ctx, persons_full: dict[str, tuple[str, str]]) -> list[NameHit]:
+        """Full names without a title: cabinet members, names seen with a title, name-list pairs."""
+        norm, lex = ctx.norm, self.lex
+        hits: list[NameHit] = []
+        for m in self._cabinet_re.finditer(norm):
+            first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
+            hits.append(NameHit(m.start(), m.end(), first, last, [], "persons/known_name", f"{first} {last}"))
+        if persons_full:
+            forms = sorted({f"{f} {l}" for f, l in persons_full.values()}, key=len, reverse=True)
+            rx = re.compile(f"(?<![{THAI}])(?:{'|'.join(surface_regex(x) for x in forms)})(?![{THAI}])")
+            for m in rx.finditer(norm):
+                first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
+                hits.append(NameHit(m.start(), m.end(), first, last, [], "persons/repeated_name", f"{first} {last}"))
+        for m in _PAIR.finditer(norm):
+            first, last = m.group(1), m.group(2)
+            if first not in lex.first_names or last not in lex.family_names:
+                continue
+            if first in lex.dictionary and last in lex.dictionary:
+                continue
+            if lex.clause_re.fullmatch(first) or lex.clause_re.fullmatch(last) or first in lex.role_entries:
+                continue
+            s = m.start()
+            e = s + len(first) + 1 + len(last)
+            hits.append(NameHit(s, e, first, last, [], "persons/name_list", f"{first} {last}"))
+        return hits
+
+    def _first_only(self, ctx: _Ctx, firsts: set[str]) -> list[NameHit]:
+        """A first name alone of a person named in full in the article (headline "วราวุธ")."""
+        if not firsts:
+            return []
+        norm, lex = ctx.norm, self.lex
+        rx = re.compile("|".join(re.escape(f) for f in sorted(firsts, key=len, reverse=True)))
+        hits = []
+        for m in rx.finditer(norm):
+            s, e = m.start(), m.end()
+            before = norm[s - 1] if s else " "
+            after = norm[e] if e < len(norm) else " "
+            word = m.group(0)
+            open_before = not _THAI_LETTER.match(before)
+            if not open_before:
+                # รัฐมนตรีสุริยะ, นายกฯเศรษฐา: glued to a role.
+                if not ctx.doc.starts_token(s) or word in lex.dictionary:
+                    continue
+            closed_after = (not _THAI_LETTER.match(after)) or after == "ฯ" or (
+                ctx.doc.ends_token(e) and (lex.glued_re.match(norm, e) or lex.clause_re.match(norm, e)))
+            if not closed_after:
+                continue
+            hits.append(NameHit(s, e, word, None, [], "persons/first_name", word))
+        return hits
+
+    # -- the extractor -------------------------------------------------------------------
     def extract(self, doc: Doc) -> list[Mention]:
-        return []
+        ctx = _Ctx(doc, self)
+        # Pass 1: titled names, to learn the article's full names; pass 2 uses them to
+        # tell "นายชัยวุฒิ กล่าว" (first name) from "นายชัยวุฒิ ธนาคมานุสรณ์".
+        first_pass = self._titled(ctx, {}, set())
+        known: dict[str, set[str]] = {}
+        for h in first_pass:
+            if h.last:
+                known.setdefault(fold_name(h.first), set()).add(fold_name(h.last))
+        for m in self._cabinet_re.finditer(doc.norm):
+            first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
+            known.setdefault(fold_name(first), set()).add(fold_name(last))
+        known_first = {h.first for h in first_pass if h.last}
+        titled = self._titled(ctx, known, known_first)
+        full = {fold_name(f"{h.first}{h.last}"): (h.first, h.last) for h in titled if h.last}
+        untitled = self._untitled(ctx, full)
+        for h in untitled:
+            full.setdefault(fold_name(f"{h.first}{h.last}"), (h.first, h.last or ""))
+        firsts = {f for f, _ in full.values()}
+        hits = _drop_overlaps(titled + untitled + self._first_only(ctx, firsts))
+        ctx.person_starts = {h.start for h in hits}
+        persons = self._group(hits)
+        self._read_roles(ctx, persons, hits)
+        return self._mentions(doc, persons)
+
+    def _group(self, hits: list[NameHit]) -> list[Person]:
+        lex = self.lex
+        persons: dict[str, Person] = {}
+        by_first: dict[str, list[tuple[int, Person]]] = {}
+        for h in hits:
+            if h.last is None:
+                continue
+            k = fold_name(f"{h.first}{h.last}")
+            member = lex.cabinet.get(k)
+            pk = fold_name(member.name) if member else k
+            p = persons.get(pk)
+            if p is None:
+                name = member.name if member else h.surface
+                first, last = name.split(" ", 1)
+                p = persons[pk] = Person(name, first, last)
+            p.hits.append(h)
+            p.add_alias(h.surface)
+            by_first.setdefault(fold_name(h.first), []).append((h.start, p))
+        first_only: dict[str, Person] = {}
+        for h in hits:
+            if h.last is not None:
+                continue
+            cands = by_first.get(fold_name(h.first))
+            if cands:
+                before = [c for c in cands if c[0] <= h.start]
+                p = (before[-1] if before else cands[0])[1]
+            else:
+                p = first_only.get(fold_name(h.first))
+                if p is None:
+                    p = first_only[fold_name(h.first)] = Person(h.first, h.first, None)
+            p.hits.append(h)
+            p.add_alias(h.surface)
+        out = list(persons.values()) + list(first_only.values())
+        for p in out:
+            for h in p.hits:
+                for t in h.titles:
+                    if t not in p.titles:
+                        p.titles.append(t)
+        return out
+
+    def _read_roles(self, ctx: _Ctx, persons: list[Person], hits: list[NameHit]) -> None:
+        norm = ctx.norm
+        owner = {id(h): p for p in persons for h in p.hits}
+        claimed: list[tuple[int, int]] = []
+        # Roles written after a name.
+        for h in hits:
+            for r in self.roles.chain(ctx, h.end):
+                owner[id(h)].add_role(r.text)
+                claimed.append((r.start, r.end))
+        # Every other role in the text: right before a name, or alone.
+        starts = {}
+        for h in hits:
+            starts[h.start] = h
+        loose: list[Role] = []
+        for m in self._role_scan.finditer(norm):
+            s = m.start()
+            if any(a <= s < b for a, b in claimed) or any(h.start <= s < h.end for h in hits):
+                continue
+            r = self.roles.parse(ctx, s)
+            if r is None:
+                continue
+            target = starts.get(r.end) or starts.get(r.end + 1 if r.end < len(norm) and norm[r.end] in " \t" else -1)
+            if target is not None:
+                owner[id(target)].add_role(r.text)
+                claimed.append((r.start, r.end))
+                continue
+            if self._loose_ok(ctx, s):
+                loose.append(r)
+        for r in loose:
+            self._link_role(ctx, persons, r)
+
+    def _loose_ok(self, ctx: _Ctx, s: int) -> bool:
+        """A role written alone refers to a person only as a word of its own."""
+        norm = ctx.norm
+        if s == 0 or not _THAI_LETTER.match(norm[s - 1]):
+            return True
+        if not ctx.doc.starts_token(s):
+            return False
+        i = s - 1
+        while i >= 0 and not ctx.doc.starts_token(i):
+            i -= 1
+        return norm[i:s] in _ROLE_PRECEDERS
+
+    def _link_role(self, ctx: _Ctx, persons: list[Person], r: Role) -> None:
+        key = fold_name(r.text)
+        holders = [p for p in persons if any(fold_name(x) == key for x in p.roles)]
+        if not holders and not r.has_org:
+            holders = [p for p in persons if any(fold_name(x).startswith(fold_name(r.head)) for x in p.roles)]
+            if len(holders) != 1:
+                return
+        if not holders and r.has_org:
+            date = ctx.doc.article.published
+            for p in persons:
+                cands = [self.lex.cabinet.get(fold_name(p.name))] if p.last else \
+                    self.lex.cabinet_by_first.get(fold_name(p.first), [])
+                found = [m for m in cands if m is not None and m.held(r.text, date)]
+                if len(found) == 1:
+                    m = found[0]
+                    if p.last is None:
+                        p.add_alias(p.name)
+                        p.name, p.last = m.name, m.last
+                        p.aliases = [a for a in p.aliases if a != p.name]
+                    holders.append(p)
+            if len(holders) != 1:
+                return
+            holders[0].add_role(r.text)
+        if len(holders) == 1:
+            holders[0].role_refs.append(r)
+
+    def _mentions(self, doc: Doc, persons: list[Person]) -> list[Mention]:
+        out: list[Mention] = []
+        for p in persons:
+            attrs = {"name": p.name, "aliases": list(p.aliases), "titles": list(p.titles), "roles": list(p.roles)}
+            for h in sorted(p.hits, key=lambda h: h.start):
+                out.append(doc.mention(self.family, h.start, h.end, h.rule, p.key, **attrs))
+            for r in p.role_refs:
+                out.append(doc.mention(self.family, r.start, r.end, "persons/role_reference", p.key, **attrs))
+        return sorted(out, key=lambda m: m.norm_start)
+
+    def resolve(self, doc: Doc, mentions: list[Mention]) -> list[Fact]:
+        groups: dict[str, list[Mention]] = {}
+        for m in mentions:
+            groups.setdefault(m.key, []).append(m)
+        return [Fact(self.family, key, dict(ms[0].attrs), ms, doc.doc_id) for key, ms in groups.items()]
+
+
+def _drop_overlaps(hits: list[NameHit]) -> list[NameHit]:
+    """Titled names first, then the longest: a name found twice is kept once."""
+    order = {"persons/title_name": 0, "persons/known_name": 1, "persons/repeated_name": 1,
+             "persons/name_list": 2, "persons/first_name": 3}
+    kept: list[NameHit] = []
+    for h in sorted(hits, key=lambda h: (order[h.rule], -(h.end - h.start), h.start)):
+        if all(h.end <= k.start or h.start >= k.end for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h.start)
