@@ -87,7 +87,7 @@ _QUAL_BEFORE_RE = re.compile(rf"(?P<q>{_alt(_QUALIFIER_BEFORE)})[ \t]*(?:ถึ�
 # Words after which a number is an ordinal, an address, a code or a name, not a quantity.
 _NOT_AFTER = re.compile(
     r"(?:ครั้งที่|รุ่นที่|ระยะที่|อันดับที่|อันดับ|ฉบับที่|ลำดับที่|ลำดับ|ชั้นที่|ชั้น|ข้อที่|ข้อ|มาตรา|วรรค|หมวดที่|หมวด"
-    r"|หมู่ที่|หมู่|ม\.|เลขที่|ซอย|ซ\.|ถนน|ชุดที่|ปีที่|เฟสที่|เฟส|ตอนที่|ตอน|ลอต|เล่มที่|ห้องที่|ห้อง|อาคาร|ตึก|ประตู"
+    r"|หมู่ที่|หมู่|ม\.|เลขที่|ซอย|ซ\.|ชุดที่|ปีที่|เฟสที่|เฟส|ตอนที่|ตอน|ลอต|เล่มที่|ห้องที่|ห้อง|อาคาร|ตึก|ประตู"
     r"|ช่องที่|สายที่|เขตที่|แห่งที่|คนที่|รายที่|วันที่|ภาคที่|ระดับที่|ระดับ|รัชกาลที่|ร\.|กม\.ที่|กม\.|กิโลเมตรที่"
     r"|หลักกิโลเมตรที่|หลักกิโลเมตร|กด|โควิด-?|โคโรนา-?|COVID-?|Covid-?|covid-?|โทร\.?|โทรศัพท์|สายด่วน|โทรสาร|แฟกซ์|ตู้ ?ปณ\.|ปณ\.|รหัส|ทะเบียน|หมายเลข|เบอร์"
     r"|เลข|แบบที่|รอบที่|งวดที่|ขั้นที่|พระราม|ปี|พ\.ศ\.?|ค\.ศ\.?|ร้อยละ(?=[ \t]*$)|ฉบับ"
@@ -285,6 +285,9 @@ class FigureExtractor(RuleExtractor):
             return True
         if prev == "-" and prev2 and not prev2.isspace():
             return True
+        chunk_start = max(norm.rfind(" ", 0, n1s), norm.rfind("\n", 0, n1s), norm.rfind("\t", 0, n1s)) + 1
+        if norm.startswith("#", chunk_start):
+            return True  # #ช่วย24ชั่วโมง: a hashtag
         if _DASH_CHAIN_BEFORE.search(norm, max(0, n1s - 8), n1s):
             return True  # 281 - 1 - 77 ไร่ (rai-ngan-wah) or a code: the tail of a dash chain
         if len(n1_text) in (2, 4) and _MONTH_BEFORE.search(norm, max(0, n1s - 16), n1s):
