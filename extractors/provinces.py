@@ -101,7 +101,9 @@ _PREFIX_STRIP = re.compile(r"^(?:ผู้ว่าราชการจัง�
 
 def province_by_name(name: str) -> dict[str, Any] | None:
     """The gazetteer entry named by ``name`` (official, alias, English, ISO code; with
-    or without จังหวัด/จ./ผวจ.), or None.  The returned dict is shared: do not modify."""
+    or without จังหวัด/จ./ผวจ.), or None.  No context rule applies here: "เลย" gives
+    Loei, so call it on a span you already know names a place (ผวจ.เลย).  The
+    returned dict is shared and cached: do not modify it."""
     key = _fold(_PREFIX_STRIP.sub("", name.strip()))
     official = _lookup().get(key)
     return _gazetteer()[official] if official else None
