@@ -144,7 +144,7 @@ class RoleParser:
         self.lex = lex or lexicon()
         forms = self.lex.role_forms
         self.head_re = re.compile(
-            f"(?P<mod>{trie_regex(list(MODIFIERS))})?[ \t]?(?P<dep>รอง|ผู้ช่วย)?(?P<form>{trie_regex(forms)})"
+            f"(?:(?P<mod>{trie_regex(list(MODIFIERS))})[ \t]?)?(?P<dep>รอง|ผู้ช่วย)?(?P<form>{trie_regex(forms)})"
         )
         self.country_re = re.compile(f"(?:แห่ง|ของ)?(?:ประเทศ|สาธารณรัฐ)?(?:{trie_regex(self.lex.countries)})")
         self._kinds: dict[str, Callable[..., tuple[str, int] | None]] = {
@@ -218,6 +218,24 @@ class RoleParser:
         return name, end
 
     def _ministry_at(self, ctx: Any, q: int) -> tuple[int, str] | None:
+        got = self._ministry_named(ctx, q)
+        if got is not None:
+            ctx.ministries.append((q, got[1]))
+        else:
+            # "ปลัดกระทรวงฯ": the ministry the article was just talking about.
+            norm = ctx.norm
+            if norm.startswith("กระทรวงฯ", q):
+                end = q + 8
+            elif norm.startswith("ฯ", q) and norm.endswith("กระทรวง", 0, q):
+                end = q + 1
+            else:
+                return None
+            before = [m for p, m in ctx.ministries if p < q]
+            if before:
+                return end, before[-1]
+        return got
+
+    def _ministry_named(self, ctx: Any, q: int) -> tuple[int, str] | None:
         orgs = _orgs()
         norm = ctx.norm
         start = q + 7 if norm.startswith("กระทรวง", q) else q
@@ -254,11 +272,17 @@ class RoleParser:
         if q is None:
             return None
         got = self._known_org(ctx, q)
-        if got is None:
+        if got is None or not self._org_ends(ctx, got[0]):
             return None
         end, name = got
         more, end2 = self._continuation(ctx, end)
         return name + more, end2
+
+    def _org_ends(self, ctx: Any, end: int) -> bool:
+        """A known body's name is the whole organisation only if nothing but a delimiter
+        or a clause word follows it (กองโรคติดต่อ in กองโรคติดต่อนำโดยแมลง is not)."""
+        norm = ctx.norm
+        return end >= len(norm) or bool(_DELIM.match(norm[end])) or norm[end] == "ฯ" or self._stops_at(ctx, end)
 
     def _known_org(self, ctx: Any, q: int) -> tuple[int, str] | None:
         hit = ctx.org_at.get(q)
@@ -326,8 +350,7 @@ class RoleParser:
         known = self._known_org(ctx, q)
         if known is not None:
             end, name = known
-            if end >= len(norm) or _DELIM.match(norm[end]) or not ctx.doc_starts(end) \
-                    or self._stops_at(ctx, end):
+            if self._org_ends(ctx, end):
                 more, end2 = self._continuation(ctx, end)
                 return name + more, end2
         end = self._run_end(ctx, q, first=True)
@@ -410,13 +433,15 @@ class RoleParser:
         c = _CONNECTOR.match(norm, end)
         if c:
             r = self.parse(ctx, c.end())
-            if r is not None and not ctx.person_after(r.end):
+            # "...และรัฐมนตรีว่าการกระทรวงคมนาคมนายศักดิ์สยาม": a role glued to the next
+            # person's title is that person's.
+            if r is not None and not ctx.person_after(r.end, glued=True):
                 return r
             return None
         q = end
         while q < len(norm) and norm[q] in " \t" and q - end < 3:
             q += 1
         r = self.parse(ctx, q)
-        if r is not None and r.modifier and not ctx.person_after(r.end):
+        if r is not None and r.modifier and not ctx.person_after(r.end, glued=True):
             return r
         return None

@@ -85,7 +85,7 @@ class Person:
 class _Ctx:
     """What the role parser needs to know about the document being read."""
 
-    __slots__ = ("doc", "norm", "org_at", "finder", "_titles", "person_starts")
+    __slots__ = ("doc", "norm", "org_at", "finder", "_titles", "person_starts", "ministries")
 
     def __init__(self, doc: Doc, finder: PersonExtractor) -> None:
         self.doc = doc
@@ -96,6 +96,10 @@ class _Ctx:
             name = m.attrs.get("name")
             if name and (m.norm_start not in self.org_at or self.org_at[m.norm_start][0] < m.norm_end):
                 self.org_at[m.norm_start] = (m.norm_end, name)
+        # (position, canonical name) of every ministry named so far, for "กระทรวงฯ".
+        ministries = _ministry_names()
+        self.ministries: list[tuple[int, str]] = sorted(
+            (s, name) for s, (_, name) in self.org_at.items() if name in ministries)
         self._titles: dict[int, tuple[int, list[str]] | None] = {}
         self.person_starts: set[int] = set()
 
@@ -116,9 +120,9 @@ class _Ctx:
         got = self.titles(pos)
         return got is not None and any(t not in self.finder.lex.weak_titles for t in got[1])
 
-    def person_after(self, pos: int) -> bool:
+    def person_after(self, pos: int, glued: bool = False) -> bool:
         n = self.norm
-        q = pos + 1 if pos < len(n) and n[pos] in " \t" else pos
+        q = pos + 1 if not glued and pos < len(n) and n[pos] in " \t" else pos
         return self.title_at(q) or q in self.person_starts
 
 
@@ -264,13 +268,26 @@ class PersonExtractor(RuleExtractor):
                 if se is not None:
                     last = re.sub(r"\s+", " ", norm[q:se])
                     end = se
-            weak = all(t in self.lex.weak_titles for t in titles)
-            if weak and last is None and fold_name(first) not in known:
+            if not self._plausible(first, last, titles, known):
                 continue
             surface = first if last is None else f"{first} {last}"
             hits.append(NameHit(p, end, first, last, titles, "persons/title_name", surface))
             pos = end
         return hits
+
+    def _plausible(self, first: str, last: str | None, titles: list[str], known: dict[str, set[str]]) -> bool:
+        """A title followed by an ordinary word is not a name (นายรัฐมนตรี, คุณจะ...)."""
+        lex = self.lex
+        if fold_name(first) in known or first in lex.first_names:
+            return True
+        if lex.clause_re.match(first) and lex.clause_re.match(first).end() == len(first):
+            return False
+        if all(t in lex.weak_titles for t in titles):
+            # คุณ, อาจารย์: also ordinary words; the name must look like one.
+            return last is not None and last in lex.family_names and first not in lex.dictionary
+        if last is None and (first in lex.dictionary or first in lex.role_entries):
+            return False
+        return True
 
     def _untitled(self, ctx: _Ctx, persons_full: dict[str, tuple[str, str]]) -> list[NameHit]:
         """Full names without a title: cabinet members, names seen with a title, name-list pairs."""
@@ -472,6 +489,12 @@ class PersonExtractor(RuleExtractor):
         for m in mentions:
             groups.setdefault(m.key, []).append(m)
         return [Fact(self.family, key, dict(ms[0].attrs), ms, doc.doc_id) for key, ms in groups.items()]
+
+
+def _ministry_names() -> set[str]:
+    from khaosan.extractors.person_roles import _orgs
+
+    return _orgs().ministries
 
 
 def _drop_overlaps(hits: list[NameHit]) -> list[NameHit]:
