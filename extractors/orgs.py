@@ -1,15 +1,476 @@
-"""orgs extractor (placeholder until its rules land)."""
+"""orgs: named organisations — ministries, departments, agencies, companies, universities, councils.
+
+Four sources of mentions, all on ``doc.norm``:
+
+1. the gazetteer (``org_gazetteer``): every full name and alias, matched with one
+   trie-shaped regex, longest first, at token boundaries;
+2. short forms after role heads (รมว.แรงงาน, ปลัดคลัง → the ministry): ordinary
+   words such as แรงงาน or คลัง name a body only there;
+3. head-word patterns for bodies not in the gazetteer (กรม…, สำนักงาน…จังหวัด…,
+   บริษัท … จำกัด, เทศบาลตำบล…, รพ.…, อบต.…): Thai has no capitals, so the name
+   runs over tokens until a stop word, a space (unless a qualifier such as
+   ``เขต 11 สงขลา`` follows) or the start of another known body;
+4. definitions in parentheses, ``NAME (ACRONYM)``: the acronym becomes an alias of
+   NAME everywhere in the article, and NAME is taken as a body when it starts
+   with an organisation head word even if no other rule knew it.
+
+All mentions of one body share the key (its canonical name, folded), so they
+resolve into one fact with the other spellings seen as ``aliases``.
+"""
 from __future__ import annotations
 
-from khaosan.extractors.org_gazetteer import OrgGazetteer, fold, org_gazetteer  # noqa: F401  (public API)
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from khaosan.extractors.base import RuleExtractor
-from khaosan.pipeline.doc import Doc, Mention
+from khaosan.extractors.base import RuleExtractor, drop_overlaps
+from khaosan.extractors.data import entries
+from khaosan.extractors.org_gazetteer import OrgGazetteer, fold, org_gazetteer  # noqa: F401  (public API)
+from khaosan.pipeline.doc import Doc, Fact, Mention
+
+FAMILY = "orgs"
+_THAI_MARK = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")  # marks that never start a syllable
+_LATIN_ALNUM = re.compile(r"[A-Za-z0-9]")
+_WS = re.compile(r"\s+")
+_TONE = re.compile(r"[\u0e48-\u0e4c]")  # tone marks and thanthakhat: spelling variants of one name
+_NAME_CHAR = re.compile(r"[\u0e01-\u0e4e0-9A-Za-z.\-]+")
+_THAI_ACRONYM = re.compile(r"^(?:[ก-ฮ]{1,4}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?$|^[ก-ฮ]{2,6}\.?$|^[ก-ฮ]{2,5}\.[ก-ฮ]{1,5}\.?(?:[ก-ฮ]{1,4}\.?)?$")
+_LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9&.\- ]{0,60}$")
+_BY_UNIT = re.compile(r"[ \t]*โดย(?:เจ้าหน้าที่)?[ \t]*$")
+_ADMIN_END = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|เขต|ภาค|หมู่บ้าน|พื้นที่|ชุมชน)$")
+# Function words that never occur inside a company's name.
+_COMPANY_STOP = frozenset({"ได้", "ที่", "ซึ่ง", "จะ", "ว่า", "เป็น", "มี", "ให้", "หรือ", "โดย", "ไม่", "ต้อง", "ถูก", "ทุก",
+                           "ดังกล่าว", "ใน", "ต่างๆ", "เหล่านี้", "อื่น", "และ", "กับ", "ของ", "ต่าง", "เอกชน", "ลูก"})
+# An acronym proper (AITF, ศปช., กอ.รมน.): what may define a name no other rule knew.
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z0-9&\-.]{1,9}|(?:[ก-ฮ]{1,4}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?|[ก-ฮ]{2,6}\.?)$")
+_PAREN = re.compile(r"\(\s*([^()\n]{1,90}?)\s*\)")
+# Words that make the span before "(ACRONYM)" something other than a body's name.
+_NOT_ORG = ("โครงการ", "กิจกรรม", "แผน", "นโยบาย", "ระบบ", "มาตรการ", "ยุทธศาสตร์", "พระราชบัญญัติ", "พ.ร.บ.",
+            "กฎหมาย", "ระเบียบ", "ประกาศ", "หลักสูตร", "แพลตฟอร์ม", "แอปพลิเคชัน", "เว็บไซต์", "งาน ")
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """One regex alternation shaped as a trie: fast, and the longest word wins.
+
+    A space inside a word matches any run of spaces, including none
+    (สำนักงาน ก.พ. and สำนักงานก.พ.).
+    """
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in _WS.sub(" ", w.strip()):
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        end = "" in node
+        alts = [("[ \t]*" if ch == " " else re.escape(ch)) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if end:
+            body = f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+@dataclass(slots=True)
+class _Hit:
+    """A candidate mention before resolution (norm offsets)."""
+
+    start: int
+    end: int
+    rule: str
+    names: list[str]  # candidate canonical names (several only for ambiguous acronyms)
+    kind: str = ""  # type when known
+    full: bool = False  # the surface is a full name (as written, no abbreviation), not an alias
 
 
 class OrgExtractor(RuleExtractor):
     name = "orgs"
     family = "orgs"
 
+    def __init__(self) -> None:
+        self.gaz = org_gazetteer()
+        pats = entries("org_patterns")
+        self.heads: dict[str, dict[str, Any]] = {e["head"]: e for e in pats if e["kind"] == "head"}
+        self.abbrev: dict[str, str] = {e["short"]: e["full"] for e in pats if e["kind"] == "abbreviation"}
+        lists: dict[str, set[str]] = {}
+        for e in pats:
+            if e["kind"] == "words":
+                lists.setdefault(e["list"], set()).update(e["words"])
+        self.stop = lists.get("stop", set())
+        self.weak = lists.get("weak", set())
+        self.role_heads = lists.get("role_head", set())
+        self.ministry_heads = lists.get("ministry_role_head", set())
+        self.provinces = _province_names()
+
+        alias_map = self.gaz.alias_surfaces()
+        self._alias_cands = {fold(s): c for s, c in alias_map.items()}
+        self._full = {fold(n) for n in self.gaz.entries}
+        self._alias_re = re.compile(trie_regex(alias_map))
+        role_map = self.gaz.role_surfaces()
+        self._role_cands = {fold(s): c for s, c in role_map.items()}
+        heads = "|".join(re.escape(h) for h in sorted(self.ministry_heads | self.role_heads, key=len, reverse=True))
+        self._role_re = re.compile(f"(?:{heads})[ \t]?(?P<form>{trie_regex(role_map)})")
+        self._ministry_head_re = re.compile("(?:" + "|".join(
+            re.escape(h) for h in sorted(self.ministry_heads, key=len, reverse=True)) + r")[ \t]?$")
+        head_words = sorted(list(self.heads) + list(self.abbrev), key=len, reverse=True)
+        self._head_re = re.compile("|".join(re.escape(h) for h in head_words))
+        prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=len, reverse=True))
+        self._prov_re = re.compile(f"(?:จังหวัด|จ\\.)?[ \t]*(?:{prov})")
+        # What may follow a name and still belong to it: a number, an area, a branch, a province.
+        self._qualifier_re = re.compile(
+            rf"[ \t]*(?:(?:เขต|ภาค(?:ที่)?|ที่|พื้นที่|ศูนย์ที่)[ \t]*\d+(?:[ \t]*[-–][ \t]*\d+)?(?:[ \t]*(?:{prov}))?"
+            rf"|(?<=[\u0e01-\u0e4e])(?:จังหวัด|จ\.)(?:{prov})"
+            r"|สาขา[ \t]?[\u0e01-\u0e4e]+"
+            r"|ประจำ(?:ประเทศ)?[\u0e01-\u0e4e]+"
+            r"|\(องค์การมหาชน\)"
+            r"|ในพระ(?:บรม)?ราชูปถัมภ์"
+            r"|(?:วุฒิสภา|สภาผู้แทนราษฎร)(?![\u0e01-\u0e4e]))")
+        self._company_re = re.compile(
+            r"(?P<head>บริษัท|บจก\.|บมจ\.|ธนาคาร)[ \t]*(?P<body>[^\s()\n\"'][^()\n\"']{0,60}?)[ \t]*จำกัด(?:[ \t]*\(มหาชน\))?")
+        self._head_names = set(self.heads) | set(self.abbrev)
+
+    def dictionary_words(self) -> Iterable[str]:
+        return [*self.gaz.surfaces(), *self.heads]
+
+    # -- extraction --------------------------------------------------------------
     def extract(self, doc: Doc) -> list[Mention]:
-        return []
+        text = doc.norm
+        hits: list[_Hit] = []
+        self._gazetteer(doc, text, hits)
+        gaz_starts = {h.start for h in hits if h.full}
+        self._roles(doc, text, hits)
+        self._companies(doc, text, hits)
+        self._patterns(doc, text, hits, gaz_starts)
+        self._definitions(doc, text, hits)
+        return self._finish(doc, hits)
+
+    def _gazetteer(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
+        for m in self._alias_re.finditer(text):
+            s, e = m.span()
+            k = fold(m.group())
+            cands = self._alias_cands.get(k)
+            if not cands:
+                continue
+            full = k in self._full
+            if not self._bounded(doc, text, s, e, lenient=full and e - s >= 6):
+                continue
+            hits.append(_Hit(s, e, "orgs/gazetteer", list(cands), full=full))
+
+    def _bounded(self, doc: Doc, text: str, s: int, e: int, lenient: bool) -> bool:
+        """True when [s, e) is a whole word: token boundaries, or non-letters around it."""
+        first, last = text[s], text[e - 1]
+        before = text[s - 1] if s else " "
+        after = text[e] if e < len(text) else " "
+        if first.isascii() and first.isalnum():
+            return not _LATIN_ALNUM.match(before) and not (last.isascii() and last.isalnum() and _LATIN_ALNUM.match(after))
+        if _THAI_MARK.match(after):
+            return False
+        start_ok = doc.starts_token(s) or not _is_thai(before) or lenient
+        end_ok = doc.ends_token(e) or not _is_thai(after) or last in ".ฯ" or lenient
+        return start_ok and end_ok
+
+    def _roles(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
+        for m in self._role_re.finditer(text):
+            s, e = m.span("form")
+            cands = self._role_cands.get(fold(m.group("form")))
+            if not cands or not self._bounded(doc, text, s, e, lenient=False):
+                continue
+            # Ordinary words (แรงงาน, คลัง) name a ministry only after a ministry role head.
+            if any(self.gaz.entries[c].type == "ministry" for c in cands) and not self._ministry_head_re.search(text, 0, s):
+                cands = [c for c in cands if self.gaz.entries[c].type != "ministry"]
+            if cands:
+                hits.append(_Hit(s, e, "orgs/role_form", list(cands)))
+
+    def _companies(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
+        for m in self._company_re.finditer(text):
+            body = m.group("body")
+            if any(w in body for w in ("บริษัท", "จำกัด", "ธนาคาร")) or fold(body) in {"ฯ", ""}:
+                continue
+            bs = m.start("body")
+            toks = [text[a:b] for a, b in doc.tokens[bisect.bisect_left(doc.tokens, (bs, -1)):] [:40]
+                    if a < bs + len(body)] if doc.tokens else body.split()
+            if any(t in _COMPANY_STOP for t in toks):
+                continue
+            head = m.group("head")
+            full_head = "ธนาคาร" if head == "ธนาคาร" else "บริษัท"
+            sep = "" if head == "ธนาคาร" else " "
+            tail = text[m.start("body") + len(body):m.end()].strip()
+            name = f"{full_head}{sep}{_WS.sub(' ', body.strip())} {_WS.sub(' ', tail).replace('จำกัด(', 'จำกัด (')}"
+            canon = self.gaz.canonical(name) or name
+            kind = "bank" if head == "ธนาคาร" else "company"
+            hits.append(_Hit(m.start(), m.end(), "orgs/company", [canon], kind=kind, full=head in ("บริษัท", "ธนาคาร")))
+
+    def _patterns(self, doc: Doc, text: str, hits: list[_Hit], gaz_starts: set[int]) -> None:
+        gaz_ends = {h.start: h.end for h in hits if h.full}
+        gaz_end_set = {h.end for h in hits if len(h.names) == 1}
+        for m in self._head_re.finditer(text):
+            s, hend = m.span()
+            head = m.group()
+            before = text[s - 1] if s else " "
+            if not (doc.starts_token(s) or not _is_thai(before)):
+                continue
+            full_head = self.abbrev.get(head, head)
+            spec = self.heads.get(full_head)
+            if spec is None or spec["mode"] in ("company", "defined"):
+                continue
+            if head in self.abbrev and head == "ม." and not re.match(r"[\u0e01-\u0e2e][\u0e01-\u0e4e]{2,}", text[hend:hend + 3]):
+                continue  # ม.1, ม.ค.: a school grade or a month, not มหาวิทยาลัย
+            loose = self._loose_gazetteer(doc, text, s)
+            if loose is not None:
+                hits.append(loose)
+                continue
+            end, qualified = self._scan(doc, text, s, hend, gaz_starts, spec["max_tokens"])
+            if end <= hend:
+                continue
+            if not self._specific(doc, spec, hend, end, qualified):
+                continue
+            gaz_end = gaz_ends.get(s)
+            if gaz_end is not None and (end <= gaz_end or not qualified):
+                continue  # the gazetteer already has this body; an unqualified tail is not part of it
+            if spec["mode"] == "anchored" and not (qualified or self._anchored(text, s, end, gaz_starts, gaz_end_set)):
+                continue
+            if spec["mode"] == "place" and not self._prov_re.match(text, hend):
+                continue
+            name = full_head + _WS.sub(" ", text[hend:end]).strip() if head in self.abbrev else _WS.sub(" ", text[s:end])
+            canon = self.gaz.canonical(name) or name
+            hits.append(_Hit(s, end, "orgs/pattern", [canon], kind=spec["type"], full=head not in self.abbrev))
+
+    def _loose_gazetteer(self, doc: Doc, text: str, s: int) -> _Hit | None:
+        """A known full name written with stray spaces (สำนักงานปลัด กระทรวง…) or cut short with ฯ."""
+        stop = text.find("\n", s, s + 140)
+        stop = s + 140 if stop < 0 else stop
+        chunk = text[s:stop]
+        if " " not in chunk[:100] and "ฯ" not in chunk[:100]:
+            return None
+        best: _Hit | None = None
+        i = bisect.bisect_left(doc.tokens, (s, -1))
+        for ts, te in doc.tokens[i:i + 40]:
+            if te > stop:
+                break
+            if text[te - 1] == " ":
+                continue
+            surface = text[s:te]
+            if " " not in surface and not surface.endswith("ฯ"):
+                continue
+            k = fold(surface)
+            name = self.gaz._names.get(k)
+            if name is None and k.endswith("ฯ") and " " in surface:
+                name = self.gaz._by_prefix(k.rstrip("ฯ"))
+            if name is not None:
+                best = _Hit(s, te, "orgs/gazetteer_loose", [name], full=True)
+        return best
+
+    def _scan(self, doc: Doc, text: str, s: int, pos: int, gaz_starts: set[int],
+              max_tokens: int = 12) -> tuple[int, bool]:
+        """Where a name that starts at ``s`` with its head ending at ``pos`` ends; and whether a qualifier ended it.
+
+        Returns an end <= ``pos`` when the run of words is too long to be a name (a description).
+        """
+        tokens = doc.tokens
+        i = bisect.bisect_left(tokens, (pos, -1))
+        end = pos
+        limit = s + 90
+        count = 0
+        while i < len(tokens):
+            ts, te = tokens[i]
+            if ts != end or ts >= limit:
+                break
+            q = self._qualifier_re.match(text, ts)
+            if q and q.end() > ts and (end > pos or text[ts] in " \t"):
+                return q.end(), True
+            tok = text[ts:te]
+            if tok in self.stop or (ts in gaz_starts and ts > s) or not _NAME_CHAR.fullmatch(tok):
+                break
+            if tok in self.weak:
+                if max_tokens <= 4:  # short names (โรงพยาบาลX, เทศบาลตำบลX) never hold และ/ของ/เพื่อ
+                    break
+                nxt = i + 1
+                if nxt >= len(tokens) or text[tokens[nxt][0]] in " \t\n" or tokens[nxt][0] in gaz_starts \
+                        or self._head_re.match(text, tokens[nxt][0]):
+                    break
+            end = te
+            i += 1
+            count += 1
+            if count > max_tokens:
+                return pos, False
+            if tok.endswith("ฯ"):
+                break
+        while end > pos and text[end - 1] in ".-":
+            end -= 1
+        if end > pos and text[end - 1] == "ฯ":
+            end -= 1  # กรมอุทยานฯ: an abbreviated name, resolved through the gazetteer if at all
+        return end, False
+
+    def _specific(self, doc: Doc, spec: dict[str, Any], s: int, e: int, qualified: bool) -> bool:
+        """Not a generic reference: something is named after the head (text[s:e] is the body)."""
+        body = doc.norm[s:e].strip()
+        if len(fold(body)) < spec["min_body"]:
+            return False
+        i = bisect.bisect_left(doc.tokens, (s, -1))
+        first = doc.norm[s:doc.tokens[i][1]] if i < len(doc.tokens) and doc.tokens[i][0] == s else body
+        if first in self.stop or first in self.weak:
+            return False
+        if not qualified and any(body.startswith(g) for g in spec["generic"]) and not self._prov_re.search(body):
+            return False
+        # สำนักงานเกษตรอำเภอ with no place named is generic.
+        return not _ADMIN_END.search(body)
+
+    def _anchored(self, text: str, s: int, end: int, gaz_starts: set[int], gaz_ends: set[int]) -> bool:
+        """A sub-unit name is trusted when a role head precedes it or its parent body follows it."""
+        if re.search(r"(?:ผู้อำนวยการ|ผอ\.|หัวหน้า|รองผู้อำนวยการ|ผู้บัญชาการ|ผบ\.)[ \t]?$", text[max(0, s - 20):s]):
+            return True
+        # กรมศุลกากร โดยกองสืบสวนและปราบปราม: a body acting through its unit.
+        m = _BY_UNIT.search(text[max(0, s - 20):s])
+        if m and max(0, s - 20) + m.start() in gaz_ends:
+            return True
+        j = end
+        while j < len(text) and text[j] in " \t":
+            j += 1
+        return j > end and j in gaz_starts
+
+    def _definitions(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
+        """``NAME (ACRONYM)`` and ``ACRONYM (NAME)``: an alias defined in the text."""
+        ends = {}
+        for h in hits:
+            if len(h.names) == 1:
+                ends[h.end] = h
+        by_span = {(h.start, h.end): h for h in hits if len(h.names) == 1}
+        defined: dict[str, _Hit] = {}
+        for m in _PAREN.finditer(text):
+            ps = m.start()
+            j = ps
+            while j > 0 and text[j - 1] in " \t":
+                j -= 1
+            inner_s, inner_e = m.span(1)
+            owner = ends.get(j)
+            parts = _parts(text, inner_s, inner_e)
+            if owner is None and any(_ACRONYM.match(text[a:b]) for a, b in parts):
+                owner = self._define_name(doc, text, j, hits)
+            if owner is not None:
+                for part_s, part_e in parts:
+                    surface = text[part_s:part_e]
+                    if _THAI_ACRONYM.match(surface) or _LATIN_ALIAS.match(surface):
+                        alias = _Hit(part_s, part_e, "orgs/defined_alias", list(owner.names), kind=owner.kind)
+                        hits.append(alias)
+                        if len(fold(surface)) >= 2:
+                            defined[surface] = alias
+                continue
+            # ACRONYM (FULL NAME)
+            inner = by_span.get((inner_s, inner_e))
+            if inner is not None:
+                k = j
+                while k > 0 and not text[k - 1].isspace() and text[k - 1] not in "()\"'":
+                    k -= 1
+                surface = text[k:j]
+                if surface and (_THAI_ACRONYM.match(surface) or _LATIN_ALIAS.match(surface)):
+                    alias = _Hit(k, j, "orgs/defined_alias", list(inner.names), kind=inner.kind)
+                    hits.append(alias)
+                    defined[surface] = alias
+        # A defined acronym names its body everywhere else in the article too.
+        for surface, d in defined.items():
+            for m in re.finditer(re.escape(surface), text):
+                if (m.start(), m.end()) != (d.start, d.end) and self._bounded(doc, text, m.start(), m.end(), False):
+                    hits.append(_Hit(m.start(), m.end(), "orgs/defined_alias", list(d.names), kind=d.kind))
+
+    def _define_name(self, doc: Doc, text: str, j: int, hits: list[_Hit]) -> _Hit | None:
+        """The name right before "(ACRONYM)" when it starts with a head word and no rule knew it."""
+        window_start = max(0, j - 100, text.rfind("\n", 0, j) + 1)
+        starts = [m.start() for m in self._head_re.finditer(text, window_start, j)
+                  if m.group() in self.heads and m.group() not in ("เครือข่าย", "ชมรม")
+                  and (doc.starts_token(m.start()) or not _is_thai(text[m.start() - 1] if m.start() else " "))]
+        for best in starts:  # the farthest head that gives a clean span: the longest name
+            span = text[best:j]
+            if len(span) < 6 or any(c.isspace() for c in span) or any(w in span for w in _NOT_ORG) \
+                    or any(c in span for c in "()\"'“”:;,"):
+                continue
+            lo, hi = bisect.bisect_left(doc.tokens, (best, -1)), bisect.bisect_left(doc.tokens, (j, -1))
+            toks = [text[a:b] for a, b in doc.tokens[lo:hi]] if doc.tokens else [span]
+            if len(toks) > 30 or any(t in self.stop for t in toks):
+                continue
+            head_word = self._head_re.match(text, best).group()
+            if not self._specific(doc, self.heads[head_word], best + len(head_word), j, False):
+                continue
+            spec = self.heads[self._head_re.match(text, best).group()]
+            name = _WS.sub(" ", span).strip()
+            canon = self.gaz.canonical(name) or name
+            hit = _Hit(best, j, "orgs/defined_name", [canon], kind=spec["type"], full=True)
+            hits.append(hit)
+            return hit
+        return None
+
+    # -- resolution ------------------------------------------------------------------
+    def _finish(self, doc: Doc, hits: list[_Hit]) -> list[Mention]:
+        known = {h.names[0] for h in hits if len(h.names) == 1}
+        mentions: list[Mention] = []
+        for h in hits:
+            names = h.names
+            if len(names) > 1:  # an ambiguous acronym (ทช.) names the body the article names otherwise
+                names = [n for n in names if n in known]
+                if len(names) != 1:
+                    continue
+            name = names[0]
+            entry = self.gaz.entries.get(name)
+            kind = entry.type if entry else (h.kind or None)
+            attrs: dict[str, Any] = {"name": name, "aliases": [], "type": kind, "_literal": h.full and not entry}
+            mentions.append(doc.mention(FAMILY, h.start, h.end, h.rule, _key(name), **attrs))
+        return drop_overlaps(mentions)
+
+    def merge_attrs(self, mentions: list[Mention]) -> dict[str, Any]:
+        attrs = dict(mentions[0].attrs)
+        attrs.pop("_literal", None)
+        # A body outside the gazetteer is named as written (original text, not the normalised one),
+        # by its longest full spelling: the formal first mention, not a later shorthand.
+        literal = [_WS.sub(" ", m.text).strip() for m in mentions if m.attrs.get("_literal")]
+        if literal:
+            attrs["name"] = max(literal, key=len)
+        name = attrs["name"]
+        seen: list[str] = []
+        for m in mentions:
+            surface = _WS.sub(" ", m.text).strip()
+            if fold(surface) != fold(name) and surface not in seen:
+                seen.append(surface)
+        attrs["aliases"] = seen
+        return attrs
+
+    def resolve(self, doc: Doc, mentions: list[Mention]) -> list[Fact]:
+        groups: dict[str, list[Mention]] = {}
+        for m in mentions:
+            groups.setdefault(m.key, []).append(m)
+        return [Fact(self.family, key, self.merge_attrs(ms), ms, doc.doc_id) for key, ms in groups.items()]
+
+
+def _key(name: str) -> str:
+    """Resolution key: spellings that differ only in spaces, case or tone marks are one body."""
+    return _TONE.sub("", fold(name))
+
+
+def _is_thai(ch: str) -> bool:
+    return "\u0e00" <= ch <= "\u0e7f"
+
+
+def _parts(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Spans of the comma/colon-separated parts of a parenthesis (Airport Interdiction Task Force: AITF)."""
+    out = []
+    for m in re.finditer(r"[^,:;/]+", text[s:e]):
+        a, b = s + m.start(), s + m.end()
+        while a < b and text[a] in " \t":
+            a += 1
+        while b > a and text[b - 1] in " \t":
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _province_names() -> set[str]:
+    from pythainlp.corpus import provinces
+
+    names = {p["name_th"] for p in provinces(details=True)}
+    names.update({"กรุงเทพมหานคร", "กรุงเทพฯ", "กทม."})
+    return names
