@@ -45,6 +45,9 @@ _COMPANY_STOP = frozenset({"ได้", "ที่", "ซึ่ง", "จะ", "
                            "ดังกล่าว", "ใน", "ต่างๆ", "เหล่านี้", "อื่น", "และ", "กับ", "ของ", "ต่าง", "เอกชน", "ลูก"})
 # An acronym proper (AITF, ศปช., กอ.รมน.): what may define a name no other rule knew.
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z0-9&\-.]{1,9}|(?:[ก-ฮ]{1,4}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?|[ก-ฮ]{2,6}\.?)$")
+_URLISH = re.compile(r"www\.|https?:|@|\.(?:go\.th|or\.th|ac\.th|co\.th|com|org|net)\b", re.I)
+# Role abbreviations: (รมว.พม.) after a ministry names the minister, not the ministry.
+_ROLE_ABBR = re.compile(r"^(?:รมว|รมช|รมต|ปกท|รปกท|ผอ|ผวจ|รผวจ|ผบ|อธ|รอธ|ผกก|ผบก|ผบช|ผบ\.ตร|นรม)\.")
 _PAREN = re.compile(r"\(\s*([^()\n]{1,90}?)\s*\)")
 # Words that make the span before "(ACRONYM)" something other than a body's name.
 _NOT_ORG = ("โครงการ", "กิจกรรม", "แผน", "นโยบาย", "ระบบ", "มาตรการ", "ยุทธศาสตร์", "พระราชบัญญัติ", "พ.ร.บ.",
@@ -283,7 +286,10 @@ class OrgExtractor(RuleExtractor):
                 break
             q = self._qualifier_re.match(text, ts)
             if q and q.end() > ts and (end > pos or text[ts] in " \t"):
-                return q.end(), True
+                qend = q.end()
+                if q.group().lstrip().startswith(("สาขา", "ประจำ")):
+                    qend = self._trim(doc, text, ts, qend)
+                return qend, True
             tok = text[ts:te]
             if tok in self.stop or (ts in gaz_starts and ts > s) or not _NAME_CHAR.fullmatch(tok):
                 break
@@ -307,6 +313,16 @@ class OrgExtractor(RuleExtractor):
             end -= 1  # กรมอุทยานฯ: an abbreviated name, resolved through the gazetteer if at all
         return end, False
 
+    def _trim(self, doc: Doc, text: str, a: int, b: int) -> int:
+        """Cut a qualifier (สาขาระยองแล้ว) before its first stop word."""
+        i = bisect.bisect_left(doc.tokens, (a, -1))
+        while i < len(doc.tokens) and doc.tokens[i][1] <= b:
+            ts, te = doc.tokens[i]
+            if ts > a and text[ts:te] in self.stop:
+                return ts
+            i += 1
+        return b
+
     def _specific(self, doc: Doc, spec: dict[str, Any], s: int, e: int, qualified: bool) -> bool:
         """Not a generic reference: something is named after the head (text[s:e] is the body)."""
         body = doc.norm[s:e].strip()
@@ -318,6 +334,10 @@ class OrgExtractor(RuleExtractor):
             return False
         if not qualified and any(body.startswith(g) for g in spec["generic"]) and not self._prov_re.search(body):
             return False
+        if not qualified and spec["min_tokens"] > 1:
+            j = bisect.bisect_left(doc.tokens, (e, -1))
+            if j - i < spec["min_tokens"] and not self._prov_re.search(body):
+                return False
         # สำนักงานเกษตรอำเภอ with no place named is generic.
         return not _ADMIN_END.search(body)
 
@@ -351,11 +371,12 @@ class OrgExtractor(RuleExtractor):
             owner = ends.get(j)
             parts = _parts(text, inner_s, inner_e)
             if owner is None and any(_ACRONYM.match(text[a:b]) for a, b in parts):
-                owner = self._define_name(doc, text, j, hits)
+                known = {c for a, b in parts for c in [self.gaz.canonical(text[a:b])] if c}
+                owner = self._define_name(doc, text, j, hits, known.pop() if len(known) == 1 else None)
             if owner is not None:
                 for part_s, part_e in parts:
                     surface = text[part_s:part_e]
-                    if _THAI_ACRONYM.match(surface) or _LATIN_ALIAS.match(surface):
+                    if (_THAI_ACRONYM.match(surface) or _LATIN_ALIAS.match(surface)) and self._may_alias(owner, surface):
                         alias = _Hit(part_s, part_e, "orgs/defined_alias", list(owner.names), kind=owner.kind)
                         hits.append(alias)
                         if len(fold(surface)) >= 2:
@@ -378,7 +399,23 @@ class OrgExtractor(RuleExtractor):
                 if (m.start(), m.end()) != (d.start, d.end) and self._bounded(doc, text, m.start(), m.end(), False):
                     hits.append(_Hit(m.start(), m.end(), "orgs/defined_alias", list(d.names), kind=d.kind))
 
-    def _define_name(self, doc: Doc, text: str, j: int, hits: list[_Hit]) -> _Hit | None:
+    def _may_alias(self, owner: _Hit, surface: str) -> bool:
+        """Whether ``surface`` in parentheses after ``owner`` is another name of it.
+
+        Not a web address, not a role abbreviation (รมว.พม.), and for a known body
+        that already has aliases in that script, one of them: กรมทางหลวง (HTOC) names
+        a unit of the department, not the department.
+        """
+        if _URLISH.search(surface) or _ROLE_ABBR.match(surface):
+            return False
+        entry = self.gaz.entries.get(owner.names[0]) if len(owner.names) == 1 else None
+        if entry is None:
+            return True
+        latin = surface[0].isascii()
+        same_script = [a for a in entry.aliases if a[0].isascii() == latin and (latin or _THAI_ACRONYM.match(a))]
+        return not same_script or fold(surface) in {fold(a) for a in same_script}
+
+    def _define_name(self, doc: Doc, text: str, j: int, hits: list[_Hit], known: str | None = None) -> _Hit | None:
         """The name right before "(ACRONYM)" when it starts with a head word and no rule knew it."""
         window_start = max(0, j - 100, text.rfind("\n", 0, j) + 1)
         starts = [m.start() for m in self._head_re.finditer(text, window_start, j)
@@ -396,10 +433,10 @@ class OrgExtractor(RuleExtractor):
             head_word = self._head_re.match(text, best).group()
             if not self._specific(doc, self.heads[head_word], best + len(head_word), j, False):
                 continue
-            spec = self.heads[self._head_re.match(text, best).group()]
+            spec = self.heads[head_word]
             name = _WS.sub(" ", span).strip()
-            canon = self.gaz.canonical(name) or name
-            hit = _Hit(best, j, "orgs/defined_name", [canon], kind=spec["type"], full=True)
+            canon = known or self.gaz.canonical(name) or name
+            hit = _Hit(best, j, "orgs/defined_name", [canon], kind=spec["type"], full=canon == name)
             hits.append(hit)
             return hit
         return None
