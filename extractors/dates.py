@@ -49,7 +49,10 @@ for _e in entries("months"):
         _MONTH_OF.setdefault(_s, _e["month"])
         _MONTH_KIND.setdefault(_s, "short")
 
-_MONTH_ALT = "|".join(re.escape(f) for f in sorted(_MONTH_OF, key=len, reverse=True))
+# Dot-less abbreviations (มค, กพ) are letter pairs found inside ordinary words (มีคน, ครอบครอง):
+# they count only when no Thai letter follows.
+_MONTH_ALT = "|".join(re.escape(f) + ("(?![ก-๎])" if _MONTH_KIND[f] == "abbr" and "." not in f else "")
+                      for f in sorted(_MONTH_OF, key=len, reverse=True))
 # A month form must not run on into a longer Thai abbreviation (ก.ค.ศ. is a commission, not July)
 # nor be the tail of a word (the ม.ค. inside อ.ม.ค.).
 MONTH_RE = re.compile(rf"(?<![ก-ฮ]\.)(?:{_MONTH_ALT})(?![ก-ฮ]\.)")

@@ -158,9 +158,12 @@ class FigureExtractor(RuleExtractor):
         blocked += [(m.start(), m.end()) for m in _URL.finditer(norm)]
         blocked += [(m.start(), m.end()) for m in _SLOGAN.finditer(norm)]
         out: list[Mention] = []
-        for m in FIGURE_RE.finditer(norm):
+        pos = 0
+        while (m := FIGURE_RE.search(norm, pos)) is not None:
             made = self._figure(doc, m, blocked)
             out.extend(made)
+            # "ปี 2566 ถึง 42%": when the first number is rejected, its "range end" may be a figure
+            pos = m.start("n2") if not made and m.group("n2") else m.end()
         return out
 
     # -- one candidate ------------------------------------------------------
@@ -281,8 +284,10 @@ class FigureExtractor(RuleExtractor):
         norm = doc.norm
         prev, prev2 = norm[n1s - 1:n1s], norm[n1s - 2:n1s - 1]
         # glued to letters, codes or other numbers: COVID-19, โควิด-19, Web3, SCA#2, 99/1, 3.5.1
-        if prev and prev.isascii() and (prev.isalnum() or prev in "#_/.,+@:"):
+        if prev and prev.isascii() and (prev.isalnum() or prev in "#_/.,@:"):
             return True
+        if prev == "+" and prev2.isdigit():
+            return True  # กม. 15+200
         if prev == "-" and prev2 and not prev2.isspace():
             return True
         chunk_start = max(norm.rfind(" ", 0, n1s), norm.rfind("\n", 0, n1s), norm.rfind("\t", 0, n1s)) + 1
@@ -306,6 +311,8 @@ class FigureExtractor(RuleExtractor):
         if not m.group("unit") and _TIME_AFTER.match(norm, n1e):
             return True  # 10.00 น.
         before = norm[max(0, m.start() - 30):m.start()]
+        if _KIND_OF.get(m.group("unit") or "") in ("percent", "currency"):
+            return False  # อยู่ที่ 87%, ระดับ 60%, เดิมที่ 260 บาท: ordinals never carry a per cent or a currency
         nm = _NOT_AFTER.search(before)
         if nm:
             marker_start = m.start() - len(before) + nm.start()

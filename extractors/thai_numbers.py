@@ -30,7 +30,8 @@ THAI_WORDS = rf"(?:{_WORD})+"
 _WORD_RE = re.compile(_WORD)
 
 # Multiplier words written after digits: 3 พันล้าน, 1.2 แสนล้าน, 4 หมื่น, 1 ล้านล้าน.
-MULTIPLIER = r"(?:(?:สิบ|ร้อย|พัน|หมื่น|แสน)?ล้าน(?:ล้าน)?|แสน|หมื่น|พัน|ร้อย(?!ละ))"
+# ``ล.`` is the headline abbreviation of ล้าน (350 ล.); ล.บ./ลบ. (ล้านบาท) are currencies, not this.
+MULTIPLIER = r"(?:(?:สิบ|ร้อย|พัน|หมื่น|แสน)?ล้าน(?:ล้าน)?|แสน|หมื่น|พัน|ร้อย(?!ละ)|ล\.(?![ก-ฮ]))"
 
 
 def parse_digits(text: str) -> Decimal:
@@ -66,6 +67,8 @@ def parse_thai_words(text: str) -> Decimal | None:
 def multiplier_value(text: str) -> Decimal:
     """``"แสนล้าน"`` → 10**11; ``""`` → 1."""
     value = Decimal(1)
+    if text == "ล.":
+        return Decimal(_POWERS["ล้าน"])
     for w in _WORD_RE.findall(text):
         value *= _POWERS.get(w, 1)
     return value
