@@ -137,6 +137,8 @@ class OrgExtractor(RuleExtractor):
         self._company_re = re.compile(
             r"(?P<head>บริษัท|บจก\.|บมจ\.|ธนาคาร)[ \t]*(?P<body>[^\s()\n\"'][^()\n\"']{0,60}?)[ \t]*จำกัด(?:[ \t]*\(มหาชน\))?")
         self._head_names = set(self.heads) | set(self.abbrev)
+        # Folded full names (no spaces, case-folded), sorted for prefix search.
+        self._loose_names = sorted(self.gaz._names)
 
     def dictionary_words(self) -> Iterable[str]:
         return [*self.gaz.surfaces(), *self.heads]
@@ -247,27 +249,32 @@ class OrgExtractor(RuleExtractor):
     def _loose_gazetteer(self, doc: Doc, text: str, s: int) -> _Hit | None:
         """A known full name written with stray spaces (สำนักงานปลัด กระทรวง…) or cut short with ฯ."""
         stop = text.find("\n", s, s + 140)
-        stop = s + 140 if stop < 0 else stop
-        chunk = text[s:stop]
-        if " " not in chunk[:100] and "ฯ" not in chunk[:100]:
+        chunk = text[s:stop if stop >= 0 else s + 140]
+        if " " not in chunk and "ฯ" not in chunk:
             return None
-        best: _Hit | None = None
-        i = bisect.bisect_left(doc.tokens, (s, -1))
-        for ts, te in doc.tokens[i:i + 40]:
-            if te > stop:
-                break
-            if text[te - 1] == " ":
-                continue
-            surface = text[s:te]
-            if " " not in surface and not surface.endswith("ฯ"):
-                continue
-            k = fold(surface)
-            name = self.gaz._names.get(k)
-            if name is None and k.endswith("ฯ") and " " in surface:
-                name = self.gaz._by_prefix(k.rstrip("ฯ"))
-            if name is not None:
-                best = _Hit(s, te, "orgs/gazetteer_loose", [name], full=True)
-        return best
+        flat = chunk.replace(" ", "").replace("\t", "")
+        names = self._loose_names
+        lo = bisect.bisect_left(names, flat[:6])
+        best = ""
+        while lo < len(names) and names[lo].startswith(flat[:6]):
+            n = names[lo]
+            if len(n) > len(best) and len(n) > 6 and flat.startswith(n):
+                best = n
+            lo += 1
+        cut = flat.find("ฯ") if not best else -1
+        if not best and cut < 0:
+            return None
+        # Where each character of the flattened chunk sits in the text.
+        keep = [i for i, c in enumerate(chunk) if c not in " \t"]
+        if best:
+            if " " not in chunk[:keep[len(best) - 1]]:
+                return None  # written without spaces: the ordinary gazetteer match has it
+            return _Hit(s, s + keep[len(best) - 1] + 1, "orgs/gazetteer_loose", [self.gaz._names[best]], full=True)
+        if " " in chunk[:keep[cut]]:
+            one = self.gaz._by_prefix(flat[:cut])
+            if one:
+                return _Hit(s, s + keep[cut] + 1, "orgs/gazetteer_loose", [one], full=True)
+        return None
 
     def _scan(self, doc: Doc, text: str, s: int, pos: int, gaz_starts: set[int],
               max_tokens: int = 12) -> tuple[int, bool]:
