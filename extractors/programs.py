@@ -49,15 +49,20 @@ _HAS_LETTER = re.compile(f"[A-Za-z\u0e01-\u0e2e]")  # a Thai consonant or a Lati
 # A Thai phrase runs to white space, a bracket, a quote or a comma.
 _CHUNK = re.compile(r"[^\s()\[\]{}\"'“”‘’,;]+")
 _SPACES = re.compile(r"[ \t]*")
+_QUOTE_CHAR = re.compile(r"[\"']")
+_LATIN_CHAR = re.compile(r"[A-Za-z0-9#&+'./: -]")
 _OR = re.compile(r"[ \t]?หรือ[ \t]?")
 _QUOTE_OPEN = re.compile(r"[ \t]*([\"'])")
 # "1 ตำบล 1 ผลิตภัณฑ์", "หนึ่งตำบลหนึ่งผลิตภัณฑ์": a program-naming pattern of its own.
 _COUNTED = re.compile(rf"(?:\d+|หนึ่ง) ?[{_THAI}]{{2,12}} ?(?:\d+|หนึ่ง) ?(?=[{_THAI}A-Za-z])")
 _YEAR = re.compile(r"[ \t]?(?:25[0-9]{2}|20[0-9]{2}|19[0-9]{2})(?![0-9])")
 _NUMBER = re.compile(r"[ \t]?'?[0-9]+(?:[-/.][0-9]+)?(?![0-9])")
-_URL = re.compile(r"(?:https?://|www\.)[^\s\"'()]+|[^\s\"'()]+\.(?:com|go\.th|or\.th|co\.th|ac\.th|net|org|in\.th)\b")
+# URLs: found from their scheme or their domain ending, then widened to the white space around
+# (a leading [^\s]+ in one regex would rescan every run of text: quadratic on long lines).
+_URL_HINT = re.compile(r"https?://|www\.|\.(?:com|net|org|go\.th|or\.th|co\.th|ac\.th|in\.th)(?![A-Za-z])")
+_URL_STOP = re.compile(r"[\s\"'()]")
 # Parenthesis right after a name: (One Map), (The Smart City Ambassadors 2 (SCA#2)).
-_PAREN = re.compile(r"[ \t]?\(((?:[^()\n]|\([^()\n]*\)){1,80})\)")
+_PAREN = re.compile(r"[\"']?[ \t]?\(((?:[^()\n]|\([^()\n]*\)){1,80})\)")  # may follow a closing quote
 # For keys: the scorer's normalisation, plus ฯ dropped and 2-digit BE years made 4-digit.
 _DROP = re.compile(r"[\s\u200b\u200c\u200d\ufeff\"'“”‘’«»ฯ]+")
 _SHORT_YEAR = re.compile(r"ปี(?:พ\.ศ\.)?'?([0-9]{2})(?![0-9])")
@@ -77,7 +82,7 @@ class _Patterns:
             by_kind.setdefault(e["kind"], []).append(e)
         words = {k: [e["text"] for e in v] for k, v in by_kind.items()}
         self.cues: dict[str, dict[str, Any]] = {e["text"]: e for e in by_kind.get("cue", [])}
-        self.cue_re = re.compile(_rx(self.cues))
+        self.cue_re = re.compile(_rx(self.cues))  # any cue word (for "another name starts here")
         self.name_cue_re = re.compile(_rx(words.get("name_cue", ())))
         self.strip_cues = [c for c, e in self.cues.items() if e.get("strip")]
         self.stop_re = re.compile(_rx(words.get("stop", ())))
@@ -100,6 +105,8 @@ class _Patterns:
         tails = _rx({w.casefold().replace(" ", "") for w in words.get("ordinal", ()) + words.get("suffix", ())})
         self.variant_tail_re = re.compile(rf"(?:{tails})?'?[0-9]*(?:[-/.][0-9]+)?")
         self.suffix_re = re.compile(rf"(?:{suffix})(?:[ \t]?[0-9]{{2,4}})?$")
+        latin_suffix = _rx(w for w in words.get("suffix", ()) if w.isascii())
+        self.latin_suffix_re = re.compile(rf"(?<=[A-Za-z0-9] )(?:{latin_suffix})(?![A-Za-z])")
         self.known = words.get("known", [])
         self.known_re = re.compile(_rx(self.known)) if self.known else None
         # a known name also stands after a conjunction or a cue word: ...ด้วยกันและคนละครึ่ง
@@ -144,6 +151,13 @@ class ProgramExtractor(RuleExtractor):
 
     def __init__(self) -> None:
         self.p = patterns()
+        active = {c: e for c, e in self.p.cues.items() if self.report_optional or not e.get("optional")}
+        plain = _rx(c for c, e in active.items() if not e.get("marked"))
+        marked = _rx(c for c, e in active.items() if e.get("marked"))
+        # A marked cue (งาน) is looked at only when a quote, a Latin-script name or a number follows,
+        # at once or after a short descriptor: most งาน are หน่วยงาน, การทำงาน (half of all cue hits).
+        self.scan_re = re.compile(
+            rf"{plain}|(?:{marked})(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"'])")
 
     def dictionary_words(self) -> Iterable[str]:
         # Cue words whole, so that โครงการ is not cut into โครง|การ... by the tokenizer.
@@ -152,13 +166,13 @@ class ProgramExtractor(RuleExtractor):
     # -- extraction ----------------------------------------------------------
     def extract(self, doc: Doc) -> list[Mention]:
         text = doc.norm
-        urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+        urls = _urls(text)
 
         def in_url(s: int, e: int) -> bool:
             return any(us < e and s < ue for us, ue in urls)
 
         found: list[Mention] = []
-        for m in self.p.cue_re.finditer(text):
+        for m in self.scan_re.finditer(text):
             cue = m.group()
             if not (doc.starts_token(m.start()) or _boundary_before(text, m.start())
                     or (doc.ends_token(m.end()) and text.endswith(self.p.cue_prefixes, 0, m.start()))):
@@ -166,8 +180,6 @@ class ProgramExtractor(RuleExtractor):
             if in_url(m.start(), m.end()):
                 continue
             entry = self.p.cues[cue]
-            if entry.get("optional") and not self.report_optional:
-                continue
             if text.startswith("ฯ", m.end()) or (m.start() > 0 and text[m.start() - 1].isdigit()):
                 continue  # โครงการฯ refers back; "7 โครงการ" counts projects
             if m.start() > 0 and text[m.start() - 1] == " " and m.start() > 1 and text[m.start() - 2].isdigit():
@@ -533,22 +545,32 @@ class ProgramExtractor(RuleExtractor):
         """Quoted names and Latin runs ending in a program word: “โคราชโมเดล”, BCG Model, ... Expo 2027."""
         text = doc.norm
         out = []
-        for m in re.finditer(r"[\"']", text):
+        pos = 0
+        while (m := _QUOTE_CHAR.search(text, pos)) is not None:
             q = self._quoted(text, m.start())
             if q is None:
+                pos = m.end()
                 continue
-            s, e, _ = q
-            if self.p.suffix_re.search(text, s, e) and e - s <= 60:
+            s, e, pos = q  # go on after the closing quote, so that no "quote" runs between two quotes
+            if e - s <= 60 and self.p.suffix_re.search(text, s, e):
                 mm = self._make(doc, s, e, "programs/quoted_suffix")
                 if mm is not None:
                     out.append(mm)
-        for m in _LATIN_RUN.finditer(text):
-            name = m.group().rstrip(" -:&.")
+        seen_runs: set[int] = set()
+        for m in self.p.latin_suffix_re.finditer(text):
+            # widen back over the Latin-script run that the program word ends
+            s = m.start()
+            while s > 0 and s > m.start() - 60 and _LATIN_CHAR.match(text, s - 1):
+                s -= 1
+            r = _LATIN_RUN.search(text, s, m.end() + 8)
+            if r is None or r.start() in seen_runs:
+                continue
+            seen_runs.add(r.start())
+            name = r.group().rstrip(" -:&.")
             if " " in name and _HAS_UPPER.match(name) and self.p.suffix_re.search(name):
-                s = m.start()
-                if s > 0 and text[s - 1] in "\"'":
+                if r.start() > 0 and text[r.start() - 1] in "\"'":
                     continue
-                mm = self._make(doc, s, s + len(name), "programs/latin_suffix")
+                mm = self._make(doc, r.start(), r.start() + len(name), "programs/latin_suffix")
                 if mm is not None:
                     out.append(mm)
         for m in re.finditer("โมเดล", text):
@@ -587,18 +609,21 @@ class ProgramExtractor(RuleExtractor):
         names = {m.attrs["name"] for m in found if len(m.attrs["name"]) >= 4}
         if not names:
             return []
-        rx = re.compile(_rx(names))
+        text = doc.norm
         taken = [(m.norm_start, m.norm_end) for m in found]
         out = []
-        for m in rx.finditer(doc.norm):
-            s, e = m.start(), m.end()
-            if any(ts < e and s < te for ts, te in taken) or any(us < e and s < ue for us, ue in urls):
-                continue
-            # only where the name stands alone (after a space, a quote, a bracket), not inside a clause
-            if (s == 0 or not _HAS_THAI.match(doc.norm[s - 1])) and doc.ends_token(e):
-                mm = self._make(doc, s, e, "programs/echo")
-                if mm is not None:
-                    out.append(mm)
+        for name in names:  # a handful per article: str.find beats compiling a regex per article
+            s = text.find(name)
+            while s >= 0:
+                e = s + len(name)
+                # only where the name stands alone (after a space, a quote, a bracket), not inside a clause
+                if ((s == 0 or not _HAS_THAI.match(text[s - 1])) and doc.ends_token(e)
+                        and not any(ts < e and s < te for ts, te in taken)
+                        and not any(us < e and s < ue for us, ue in urls)):
+                    mm = self._make(doc, s, e, "programs/echo")
+                    if mm is not None:
+                        out.append(mm)
+                s = text.find(name, e)
         return out
 
     # -- building mentions -------------------------------------------------------
@@ -683,6 +708,19 @@ def _one_token(doc: Doc, start: int, end: int) -> bool:
     if not doc.tokens or not (doc.starts_token(start) and doc.ends_token(end)):
         return False
     return not any(doc.starts_token(i) for i in range(start + 1, end))
+
+
+def _urls(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _URL_HINT.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        s = m.start()
+        while s > 0 and not _URL_STOP.match(text, s - 1):
+            s -= 1
+        e = _URL_STOP.search(text, m.end())
+        spans.append((s, e.start() if e else len(text)))
+    return spans
 
 
 def _fullest(ms: list[Mention]) -> str:
