@@ -97,7 +97,8 @@ _NOT_AFTER = re.compile(
 _NEXT_WORD = re.compile(
     r"(?:ที่|ซึ่ง|และ|ต่อ|จาก|ใน|ของ|โดย|แล้ว|เพื่อ|นี้|นั้น|ละ|หรือ|กับ|ให้|ได้|เป็น|คือ|จึง|จะ|ก็|แต่|ไป|มา|ขึ้น|ลง"
     r"|เศษ|กว่า|แรก|สุดท้าย|เท่านั้น|ทั่ว|ทั้ง|รวม|ตาม|ถึง|เข้า|อยู่|มี|ด้วย|เหลือ|อีก|ยัง|เพิ่ม|ใหม่|เดียว|หลัง|ก่อน"
-    r"|ไทย|ละ|ติดต่อกัน|โดยประมาณ|ข้างหน้า|ครับ|ค่ะ|คะ)")
+    r"|ไทย|ละ|ติดต่อกัน|โดยประมาณ|ข้างหน้า|สำหรับ|คาด|ภายใน|ระหว่าง|ต้อง|พร้อม|เช่น|ได้แก่|อาทิ|ประกอบ"
+    r"|คิดเป็น|มูลค่า|จำนวน|สามารถ|ถูก|ไม่|ทำ|ทั่วประเทศ|ครับ|ค่ะ|คะ)")
 _DASH_CHAIN_BEFORE = re.compile(r"\d[ \t]*-[ \t]*$")
 _MONTH_BEFORE = re.compile(rf"(?:{MONTH_RE.pattern})ฯ?[ \t]*$")
 _ORDINAL_AFTER_UNIT = re.compile(r"ที่[ \t]*\d")
@@ -189,9 +190,9 @@ class FigureExtractor(RuleExtractor):
         end = m.end("unit") if unit_form else -1
         if unit_form:
             ue = m.end("unit")
-            if _is_thai_letter(norm[ue:ue + 1]) and not _NEXT_WORD.match(norm, ue) and (
-                    unit_form in _STRICT_END or not doc.ends_token(ue)):
-                # the unit runs on into another word: ศูนย์บริการ, นายกรัฐมนตรี
+            if unit_form in _STRICT_END and _is_thai_letter(norm[ue:ue + 1]) and not _NEXT_WORD.match(norm, ue):
+                # a unit that also starts common compounds runs on into another word: ศูนย์บริการ,
+                # นายกรัฐมนตรี, ตัวแทน, ดอกเบี้ย.  Other units are units whatever follows (9 เรื่องสำคัญ).
                 unit_form, end = None, -1
             else:
                 unit, kind = _UNIT_OF[unit_form], _KIND_OF[unit_form]
@@ -288,7 +289,7 @@ class FigureExtractor(RuleExtractor):
             return True
         if prev == "+" and prev2.isdigit():
             return True  # กม. 15+200
-        if prev == "-" and prev2 and not prev2.isspace():
+        if prev == "-" and prev2 and not prev2.isspace() and prev2 != "%":  # 0.7%-1.4% is a range
             return True
         chunk_start = max(norm.rfind(" ", 0, n1s), norm.rfind("\n", 0, n1s), norm.rfind("\t", 0, n1s)) + 1
         if norm.startswith("#", chunk_start):
