@@ -51,7 +51,7 @@ _ROLE_ABBR = re.compile(r"^(?:รมว|รมช|รมต|ปกท|รปก�
 _PAREN = re.compile(r"\(\s*([^()\n]{1,90}?)\s*\)")
 # Words that make the span before "(ACRONYM)" something other than a body's name.
 _NOT_ORG = ("โครงการ", "กิจกรรม", "แผน", "นโยบาย", "ระบบ", "มาตรการ", "ยุทธศาสตร์", "พระราชบัญญัติ", "พ.ร.บ.",
-            "กฎหมาย", "ระเบียบ", "ประกาศ", "หลักสูตร", "แพลตฟอร์ม", "แอปพลิเคชัน", "เว็บไซต์", "งาน ")
+            "ร่างกฎหมาย", "ประมวลกฎหมาย", "ระเบียบ", "ประกาศ", "หลักสูตร", "แพลตฟอร์ม", "แอปพลิเคชัน", "เว็บไซต์", "งาน ")
 
 
 def trie_regex(words: Iterable[str]) -> str:
@@ -107,6 +107,7 @@ class OrgExtractor(RuleExtractor):
                 lists.setdefault(e["list"], set()).update(e["words"])
         self.stop = lists.get("stop", set())
         self.weak = lists.get("weak", set())
+        self.verb_stop = lists.get("verb_stop", set())
         self.role_heads = lists.get("role_head", set())
         self.ministry_heads = lists.get("ministry_role_head", set())
         self.provinces = _province_names()
@@ -124,13 +125,14 @@ class OrgExtractor(RuleExtractor):
         head_words = sorted(list(self.heads) + list(self.abbrev), key=len, reverse=True)
         self._head_re = re.compile("|".join(re.escape(h) for h in head_words))
         prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=len, reverse=True))
+        countries = "|".join(re.escape(c) for c in sorted(_country_names(), key=len, reverse=True))
         self._prov_re = re.compile(f"(?:จังหวัด|จ\\.)?[ \t]*(?:{prov})")
         # What may follow a name and still belong to it: a number, an area, a branch, a province.
         self._qualifier_re = re.compile(
             rf"[ \t]*(?:(?:เขต|ภาค(?:ที่)?|ที่|พื้นที่|ศูนย์ที่)[ \t]*\d+(?:[ \t]*[-–][ \t]*\d+)?(?:[ \t]*(?:{prov}))?"
             rf"|(?<=[\u0e01-\u0e4e])(?:จังหวัด|จ\.)(?:{prov})"
             r"|สาขา[ \t]?[\u0e01-\u0e4e]+"
-            r"|ประจำ(?:ประเทศ)?[\u0e01-\u0e4e]+"
+            rf"|ประจำ(?:ประเทศ)?(?:{countries})"
             r"|\(องค์การมหาชน\)"
             r"|ในพระ(?:บรม)?ราชูปถัมภ์"
             r"|(?:วุฒิสภา|สภาผู้แทนราษฎร)(?![\u0e01-\u0e4e]))")
@@ -298,8 +300,14 @@ class OrgExtractor(RuleExtractor):
                     qend = self._trim(doc, text, ts, qend)
                 return qend, True
             tok = text[ts:te]
-            if tok in self.stop or (ts in gaz_starts and ts > s) or not _NAME_CHAR.fullmatch(tok):
+            if tok in self.stop or (tok in self.verb_stop and end > pos) or (ts in gaz_starts and ts > s) \
+                    or not _NAME_CHAR.fullmatch(tok):
                 break
+            k = tok.find("จังหวัด", 1)  # a dictionary word such as พาณิชย์จังหวัด hides the province boundary
+            if k > 0 and tok.endswith("จังหวัด"):
+                p = self._prov_re.match(text, te)
+                if p and p.end() > te:
+                    return p.end(), True
             if tok in self.weak:
                 if max_tokens <= 4:  # short names (โรงพยาบาลX, เทศบาลตำบลX) never hold และ/ของ/เพื่อ
                     break
@@ -510,6 +518,12 @@ def _parts(text: str, s: int, e: int) -> list[tuple[int, int]]:
         if b > a:
             out.append((a, b))
     return out
+
+
+def _country_names() -> set[str]:
+    from pythainlp.corpus import countries
+
+    return set(countries()) | {"ไทย", "สหรัฐอเมริกา", "สหรัฐฯ", "จีน", "ญี่ปุ่น", "เกาหลีใต้", "สหราชอาณาจักร"}
 
 
 def _province_names() -> set[str]:
