@@ -133,7 +133,7 @@ def lexicon() -> Lexicon:
     rank_forms: set[str] = set()
     weak: set[str] = set()
     for e in entries("titles"):
-        for f in [e["title"], *e["abbr"]]:
+        for f in ([] if e.get("abbr_only") else [e["title"]]) + e["abbr"]:
             title_forms.setdefault(f, e)
             if e.get("rank"):
                 rank_forms.add(f)

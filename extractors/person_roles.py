@@ -30,7 +30,7 @@ from khaosan.extractors.person_lexicon import THAI, Lexicon, lexicon, trie_regex
 MODIFIERS = ("รักษาราชการแทน", "รักษาการแทน", "รักษาการในตำแหน่ง", "รักษาการ", "ว่าที่", "อดีต")
 DEPUTY = ("รอง", "ผู้ช่วย")
 # Words that carry an organisation on across a space (หัวหน้าสาขาวิชา... คณะ... มหาวิทยาลัย...).
-_CONTINUE = re.compile(r"(?:คณะ(?!รัฐมนตรี)|มหาวิทยาลัย|วิทยาลัย|ฝ่าย|สาขา|ภาควิชา|จำกัด|ประจำ|แห่ง|\(มหาชน\))")
+_CONTINUE = re.compile(r"(?:คณะ(?!รัฐมนตรี|ผู้|ทำงาน|กรรมการ|อนุกรรมการ|เดินทาง|ครู|บุคคล|ข้าราชการ)|มหาวิทยาลัย|วิทยาลัย|ฝ่าย|สาขา|ภาควิชา|จำกัด|ประจำ|แห่ง|\(มหาชน\))")
 # Words that open an organisation name: a head followed by a space and one of these
 # still takes it as its organisation (ผู้อำนวยการใหญ่ สำนักงานส่งเสริมเศรษฐกิจดิจิทัล).
 _ORG_START = re.compile(
@@ -434,14 +434,14 @@ class RoleParser:
         if c:
             r = self.parse(ctx, c.end())
             # "...และรัฐมนตรีว่าการกระทรวงคมนาคมนายศักดิ์สยาม": a role glued to the next
-            # person's title is that person's.
-            if r is not None and not ctx.person_after(r.end, glued=True):
+            # person's title is that person's.  "ในฐานะที่ปรึกษา" (as an adviser) is no position.
+            if r is not None and r.has_org and not ctx.person_after(r.end, glued=True):
                 return r
             return None
         q = end
         while q < len(norm) and norm[q] in " \t" and q - end < 3:
             q += 1
         r = self.parse(ctx, q)
-        if r is not None and r.modifier and not ctx.person_after(r.end, glued=True):
+        if r is not None and r.modifier and r.has_org and not ctx.person_after(r.end, glued=True):
             return r
         return None

@@ -39,6 +39,10 @@ _RUN = re.compile(f"[{THAI}]+")
 # Two space-separated Thai words, at every word start (zero-width: pairs overlap).
 _PAIR = re.compile(f"(?<![{THAI}])(?=([{THAI}]{{2,20}}) ([{THAI}]{{2,25}})(?![{THAI}]))")
 _QUOTES = "\"'“”‘’"
+# Civil-service position levels written after a professional title (นายแพทย์ชำนาญการพิเศษ,
+# เภสัชกรชำนาญการ): a position, not a name.
+NOT_NAMES = frozenset(("ชำนาญการ", "ชำนาญการพิเศษ", "เชี่ยวชาญ", "ทรงคุณวุฒิ", "ปฏิบัติการ", "ชำนาญงาน",
+                       "อาวุโส", "ปฏิบัติงาน", "ปฏิบัติการพิเศษ", "ประจำ", "ผู้เชี่ยวชาญ"))
 # Words after which a role written alone refers to a person (ของนายกฯ, โดย รมว.ดีอี, ท่านนายกฯ).
 _ROLE_PRECEDERS = frozenset((
     "ของ", "โดย", "ให้", "จาก", "กับ", "และ", "ที่", "ตาม", "ว่า", "ถึง", "เชิญ", "ต่อ", "แด่", "ท่าน", "ทั้ง",
@@ -85,13 +89,14 @@ class Person:
 class _Ctx:
     """What the role parser needs to know about the document being read."""
 
-    __slots__ = ("doc", "norm", "org_at", "finder", "_titles", "person_starts", "ministries")
+    __slots__ = ("doc", "norm", "org_at", "org_spans", "finder", "_titles", "person_starts", "ministries")
 
     def __init__(self, doc: Doc, finder: PersonExtractor) -> None:
         self.doc = doc
         self.norm = doc.norm
         self.finder = finder
         self.org_at: dict[int, tuple[int, str]] = {}
+        self.org_spans = [(m.norm_start, m.norm_end) for m in doc.mentions_of("orgs")]
         for m in doc.mentions_of("orgs"):
             name = m.attrs.get("name")
             if name and (m.norm_start not in self.org_at or self.org_at[m.norm_start][0] < m.norm_end):
@@ -188,9 +193,13 @@ class PersonExtractor(RuleExtractor):
         rm = self.roles.head_at(norm, s)
         if rm is not None and rm.end() > e and not rm.group("mod") and not rm.group("dep"):
             return False
+        run = _RUN.match(norm, e)
+        rest = run.group(0) if run else ""
         for k in range(e + 1, min(len(norm), e + 22) + 1):
             w = norm[s:k]
-            if w in self.lex.title_compounds and ctx.doc.ends_token(k):
+            # นายจ้าง, คุณภาพ: an ordinary word (the tokenizer keeps it whole), unless what
+            # follows the title is a known first name.
+            if w in self.lex.title_compounds and ctx.doc.ends_token(k) and rest not in self.lex.first_names:
                 return False
         return True
 
@@ -278,14 +287,19 @@ class PersonExtractor(RuleExtractor):
     def _plausible(self, first: str, last: str | None, titles: list[str], known: dict[str, set[str]]) -> bool:
         """A title followed by an ordinary word is not a name (นายรัฐมนตรี, คุณจะ...)."""
         lex = self.lex
+        if len(first) > 20 or first in NOT_NAMES:
+            return False
         if fold_name(first) in known or first in lex.first_names:
             return True
-        if lex.clause_re.match(first) and lex.clause_re.match(first).end() == len(first):
+        c = lex.clause_re.match(first)
+        if c and (c.end() == len(first) or lex.dictionary.__contains__(first[:c.end()])) and len(first) > 12:
+            return False
+        if c and c.end() == len(first):
             return False
         if all(t in lex.weak_titles for t in titles):
             # คุณ, อาจารย์: also ordinary words; the name must look like one.
             return last is not None and last in lex.family_names and first not in lex.dictionary
-        if last is None and (first in lex.dictionary or first in lex.role_entries):
+        if last is None and (first in lex.dictionary or any(f.startswith(first) for f in lex.role_entries)):
             return False
         return True
 
@@ -304,16 +318,29 @@ class PersonExtractor(RuleExtractor):
                 hits.append(NameHit(m.start(), m.end(), first, last, [], "persons/repeated_name", f"{first} {last}"))
         for m in _PAIR.finditer(norm):
             first, last = m.group(1), m.group(2)
-            if first not in lex.first_names or last not in lex.family_names:
+            if first not in lex.first_names or not self._surname_like(ctx, m.start(2), first, last):
                 continue
-            if first in lex.dictionary and last in lex.dictionary:
-                continue
-            if lex.clause_re.fullmatch(first) or lex.clause_re.fullmatch(last) or first in lex.role_entries:
+            if lex.clause_re.fullmatch(first) or first in lex.role_entries:
                 continue
             s = m.start()
             e = s + len(first) + 1 + len(last)
             hits.append(NameHit(s, e, first, last, [], "persons/name_list", f"{first} {last}"))
         return hits
+
+    def _surname_like(self, ctx: _Ctx, k: int, first: str, word: str) -> bool:
+        """``first word`` reads as a name: a known family name after a first name that is not
+        an ordinary word too, or a word no dictionary knows after an unambiguous first name."""
+        lex = self.lex
+        known = lex.cabinet_by_first.get(fold_name(first))
+        if known and all(fold_name(m.last) != fold_name(word) for m in known):
+            return False  # สุชาติ พอใจ...: a known first name without its surname (a headline)
+        if word in lex.family_names:
+            return not (first in lex.dictionary and word in lex.dictionary)
+        if first in lex.dictionary or len(word) < 3 or word in lex.dictionary or lex.clause_re.match(word):
+            return False
+        if any(word.startswith("และ", i) and ctx.doc.starts_token(k + i) for i in range(2, len(word) - 2)):
+            return False
+        return self._run(ctx, k) == k + len(word)
 
     def _first_only(self, ctx: _Ctx, firsts: set[str]) -> list[NameHit]:
         """A first name alone of a person named in full in the article (headline "วราวุธ")."""
@@ -426,19 +453,23 @@ class PersonExtractor(RuleExtractor):
             r = self.roles.parse(ctx, s)
             if r is None:
                 continue
+            if not self._loose_ok(ctx, s):
+                continue
             target = starts.get(r.end) or starts.get(r.end + 1 if r.end < len(norm) and norm[r.end] in " \t" else -1)
             if target is not None:
                 owner[id(target)].add_role(r.text)
                 claimed.append((r.start, r.end))
                 continue
-            if self._loose_ok(ctx, s):
-                loose.append(r)
+            loose.append(r)
         for r in loose:
             self._link_role(ctx, persons, r)
 
     def _loose_ok(self, ctx: _Ctx, s: int) -> bool:
-        """A role written alone refers to a person only as a word of its own."""
+        """A role written alone refers to a person only as a word of its own, not inside an
+        organisation's name (สำนักงานปลัดกระทรวงสาธารณสุข)."""
         norm = ctx.norm
+        if any(a < s < b for a, b in ctx.org_spans):
+            return False
         if s == 0 or not _THAI_LETTER.match(norm[s - 1]):
             return True
         if not ctx.doc.starts_token(s):
