@@ -113,17 +113,18 @@ class _Patterns:
         self.before_known = tuple(words.get("soft_stop", ())) + tuple(self.cues)
         self.optional_cues = {c for c, e in self.cues.items() if e.get("optional")}
         quantifiers = _rx(words.get("quantifier", ("\x00",)))
-        self.quantifier_re = re.compile(f"(?:{quantifiers}) ?$")
+        self.quantifier_re = re.compile(f"(?:{quantifiers})$")  # written together: แต่ละโครงการ
         self.org_tail_re = re.compile(_rx(words.get("org_tail", ("\x00",))))
         self.cue_prefixes = tuple(words.get("cue_prefix", ()))
         self.dangling_re = re.compile(f"(?:{_rx(words.get('dangling', ()))})$")
 
 
-def _key(name: str, strip_cues: Iterable[str]) -> str:
-    """Resolution key: the scorer's program_key, with ฯ dropped and years written in full."""
+def _key(name: str, strip_cues: Iterable[str], years: bool = True) -> str:
+    """Resolution key: the scorer's program_key, with ฯ dropped and (``years``) years written in full."""
     text = unicodedata.normalize("NFC", name).replace("\u0e4d\u0e32", "\u0e33")
     text = _DROP.sub("", text).casefold()
-    text = _SHORT_YEAR.sub(lambda m: f"ปี25{m.group(1)}", text)
+    if years:
+        text = _SHORT_YEAR.sub(lambda m: f"ปี25{m.group(1)}", text)
     for cue in strip_cues:
         if text.startswith(cue) and len(text) > len(cue):
             return text[len(cue):]
@@ -665,14 +666,15 @@ class ProgramExtractor(RuleExtractor):
             ms.sort(key=lambda m: m.norm_start)
             name = _fullest(ms)
             key = _key(name, strip)
-            seen = {key}
+            # aliases differ as the scorer sees them: ปี 67 is kept beside ปี 2567 (same merge key)
+            seen = {_key(name, strip, years=False)}
             aliases = []
             candidates = [m.attrs["name"] for m in ms] + [a for m in ms for a in m.attrs.get("aliases", [])]
             b = self.p.strip_ordinal_re.sub("", name)
             if b != name:
                 candidates.append(b)
             for a in candidates:
-                k = _key(a, strip)
+                k = _key(a, strip, years=False)
                 if k and k not in seen:
                     seen.add(k)
                     aliases.append(a)
