@@ -108,7 +108,9 @@ class _Patterns:
         latin_suffix = _rx(w for w in words.get("suffix", ()) if w.isascii())
         self.latin_suffix_re = re.compile(rf"(?<=[A-Za-z0-9] )(?:{latin_suffix})(?![A-Za-z])")
         self.known = words.get("known", [])
-        self.known_re = re.compile(_rx(self.known)) if self.known else None
+        # known names match with or without their inner spaces (10,000 บาทผ่าน / 10,000 บาท ผ่าน)
+        self.known_re = re.compile(_rx(self.known).replace("\\ ", "[ \t]?")) if self.known else None
+        self.start_stop_re = re.compile(_rx(words.get("start_stop", ("\x00",))))
         # a known name also stands after a conjunction or a cue word: ...ด้วยกันและคนละครึ่ง
         self.before_known = tuple(words.get("soft_stop", ())) + tuple(self.cues)
         self.optional_cues = {c for c, e in self.cues.items() if e.get("optional")}
@@ -238,6 +240,9 @@ class ProgramExtractor(RuleExtractor):
         end = self._thai_end(doc, start)
         if end <= start:
             return None
+        ss = self.p.start_stop_re.match(text, start)
+        if ss is not None and (doc.ends_token(ss.end()) or len(ss.group()) >= 5):
+            return None  # โครงการแล้วเสร็จ, หากโครงการเกิดความล่าช้า: the cue is a common noun
         chunk = text[start:end]
         if self._generic(chunk, doc, start) or _one_token(doc, start, end):
             return None  # โครงการดังกล่าว; โครงการวิจัย, โครงการก่อสร้าง: a common noun, not a name
@@ -618,7 +623,7 @@ class ProgramExtractor(RuleExtractor):
             while s >= 0:
                 e = s + len(name)
                 # only where the name stands alone (after a space, a quote, a bracket), not inside a clause
-                if ((s == 0 or not _HAS_THAI.match(text[s - 1])) and doc.ends_token(e)
+                if ((s == 0 or not _HAS_THAI.match(text[s - 1])) and (e == len(text) or not _HAS_THAI.match(text[e]))
                         and not any(ts < e and s < te for ts, te in taken)
                         and not any(us < e and s < ue for us, ue in urls)):
                     mm = self._make(doc, s, e, "programs/echo")
@@ -726,9 +731,14 @@ def _urls(text: str) -> list[tuple[int, int]]:
 
 
 def _fullest(ms: list[Mention]) -> str:
-    """The longest name spelled by a cue rule (rules that saw the cue know the full name)."""
+    """The longest name written at least twice (else the longest): a name seen once and longer
+    than the others may have run on into the clause (สภานักเรียน | ให้ดำเนินไป)."""
     names = [m.attrs["name"] for m in ms]
-    return max(names, key=lambda n: (len(n.replace(" ", "")), -names.index(n)))
+    counts: dict[str, int] = {}
+    for n in names:
+        counts[n] = counts.get(n, 0) + 1
+    pool = [n for n in names if counts[n] >= 2] or names
+    return max(pool, key=lambda n: (len(n.replace(" ", "")), -names.index(n)))
 
 
 def _after_nominaliser(text: str, pos: int) -> bool:
