@@ -125,8 +125,8 @@ def _key(name: str, strip_cues: Iterable[str], years: bool = True) -> str:
     """Resolution key: the scorer's program_key, with ฯ dropped and (``years``) years written in full."""
     text = unicodedata.normalize("NFC", name).replace("\u0e4d\u0e32", "\u0e33")
     text = _DROP.sub("", text).casefold()
-    if years:
-        text = _SHORT_YEAR.sub(lambda m: f"ปี25{m.group(1)}", text)
+    if years:  # merge keys also read … as ...
+        text = _SHORT_YEAR.sub(lambda m: f"ปี25{m.group(1)}", text).replace("\u2026", "...")
     for cue in strip_cues:
         if text.startswith(cue) and len(text) > len(cue):
             return text[len(cue):]
@@ -210,7 +210,7 @@ class ProgramExtractor(RuleExtractor):
         pos = cue_end
         spaced = _SPACES.match(text, pos).end()
         # 1. quoted name
-        q = self._quoted(text, pos)
+        q = self._quoted(doc, pos)
         if q is not None:
             return self._quoted_mention(doc, q, cue_start, "programs/cue_quoted")
         # 2. Latin-script name after the cue (with or without a space)
@@ -219,7 +219,7 @@ class ProgramExtractor(RuleExtractor):
             s, e = lat
             e = self._ordinal_end(text, e)
             return self._make(doc, s, e, "programs/cue_latin",
-                              aliases=self._paren_aliases(text, e) + self._or_alias(text, e))
+                              aliases=self._paren_aliases(text, e) + self._or_alias(doc, e))
         # 3. counted pattern "1 ตำบล 1 ผลิตภัณฑ์"
         c = _COUNTED.match(text, spaced)
         if c is not None:
@@ -258,7 +258,7 @@ class ProgramExtractor(RuleExtractor):
     def _after_name_cue(self, doc: Doc, pos: int) -> Mention | None:
         """ในชื่อ X / ภายใต้ชื่อ "X": a quoted or Latin-script name."""
         text = doc.norm
-        q = self._quoted(text, pos)
+        q = self._quoted(doc, pos)
         if q is not None:
             return self._quoted_mention(doc, q, pos, "programs/named_quoted")
         lat = self._latin(text, _SPACES.match(text, pos).end())
@@ -268,10 +268,11 @@ class ProgramExtractor(RuleExtractor):
         return None
 
     # -- name pieces -----------------------------------------------------------
-    def _quoted(self, text: str, pos: int) -> tuple[int, int, int] | None:
+    def _quoted(self, doc: Doc, pos: int) -> tuple[int, int, int] | None:
         """(start, end) of the content of a quote opening at ``pos`` (after spaces), and the end of the quote."""
+        text = doc.norm
         m = _QUOTE_OPEN.match(text, pos)
-        if m is None:
+        if m is None or _closes(doc, m.start(1)):
             return None
         q = m.group(1)
         s = m.end()
@@ -336,7 +337,7 @@ class ProgramExtractor(RuleExtractor):
         clean = c is not None and c.end() - pos <= 20 and _HAS_THAI.search(c.group()) is not None
         # the descriptor is a plain noun phrase (สัมมนาครั้งใหญ่), not a clause (ภายใต้แนวคิด)
         after = c.end() if clean and self._thai_end(doc, pos) == c.end() else pos
-        q = self._quoted(text, after)
+        q = self._quoted(doc, after)
         if q is None:
             lat = self._latin(text, _SPACES.match(text, after).end()) if after == pos else None
             if lat is None:
@@ -438,7 +439,7 @@ class ProgramExtractor(RuleExtractor):
                 lat = self._latin(text, sp)
                 if lat is not None and text[lat[0]].isupper() and text[lat[0]:lat[1]].casefold() not in self.p.not_program:
                     end = self._ordinal_end(text, lat[1])
-        aliases = self._paren_aliases(text, end) + self._or_alias(text, end)
+        aliases = self._paren_aliases(text, end) + self._or_alias(doc, end)
         extra: list[str] = []
         if not aliases and clean:
             # up to two more words, then a Latin-script parenthesis: the words belong to the name
@@ -458,7 +459,7 @@ class ProgramExtractor(RuleExtractor):
         sp = _SPACES.match(text, end).end()
         if sp == end or sp - end > 2:
             return self._strip_dangling(doc, start, end)
-        q = self._quoted(text, sp)
+        q = self._quoted(doc, sp)
         if q is not None:
             return q[2]
         if self.p.known_re is not None:
@@ -495,12 +496,13 @@ class ProgramExtractor(RuleExtractor):
                 out = [inner]
         return [x for x in out if len(x) >= 2 and x.casefold() not in self.p.not_program]
 
-    def _or_alias(self, text: str, end: int) -> list[str]:
+    def _or_alias(self, doc: Doc, end: int) -> list[str]:
         """X หรือ Land Bridge / X หรือ “...”: the other name given right after."""
+        text = doc.norm
         m = _OR.match(text, end)
         if m is None:
             return []
-        q = self._quoted(text, m.end())
+        q = self._quoted(doc, m.end())
         if q is not None and q[1] - q[0] <= 60:
             return [text[q[0]:q[1]]]
         lat = self._latin(text, m.end())
@@ -553,7 +555,7 @@ class ProgramExtractor(RuleExtractor):
         out = []
         pos = 0
         while (m := _QUOTE_CHAR.search(text, pos)) is not None:
-            q = self._quoted(text, m.start())
+            q = self._quoted(doc, m.start())
             if q is None:
                 pos = m.end()
                 continue
@@ -715,6 +717,24 @@ def _one_token(doc: Doc, start: int, end: int) -> bool:
     if not doc.tokens or not (doc.starts_token(start) and doc.ends_token(end)):
         return False
     return not any(doc.starts_token(i) for i in range(start + 1, end))
+
+
+def _closes(doc: Doc, i: int) -> bool:
+    """The quote at normalised offset ``i`` closes a quotation (so it cannot open a name).
+
+    ``doc.norm`` writes every quote straight; the original text still tells ” from “.
+    A straight quote closes when it is written against the word before it and not the word after.
+    """
+    o = doc.offsets.span(i, i + 1)[0]
+    ch = doc.text[o] if o < len(doc.text) else ""
+    if ch in "\u201d\u2019":
+        return True
+    if ch in "\u201c\u2018":
+        return False
+    text = doc.norm
+    before = i > 0 and not text[i - 1].isspace() and text[i - 1] not in "([{"
+    after = i + 1 >= len(text) or text[i + 1].isspace() or text[i + 1] in ",.;:)]}"
+    return before and after
 
 
 def _urls(text: str) -> list[tuple[int, int]]:
