@@ -79,8 +79,9 @@ class OrgGazetteer:
     @staticmethod
     def _alias_forms(e: OrgEntry) -> list[str]:
         forms = list(e.aliases)
-        if e.type == "ministry":  # กระทรวง + short form: กระทรวงดีอี, กระทรวงอุตฯ
+        if e.type == "ministry":  # กระทรวง + short form: กระทรวงดีอี, กระทรวงอุตฯ; ก.แรงงาน in headlines
             forms += ["กระทรวง" + rf for rf in e.role_forms]
+            forms += ["ก." + rf for rf in e.role_forms if len(rf) >= 3 and not rf[0].isascii()]
         return forms
 
     # -- lookups ---------------------------------------------------------------

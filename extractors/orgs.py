@@ -39,15 +39,16 @@ _NAME_CHAR = re.compile(r"[\u0e01-\u0e4e0-9A-Za-z.\-]+")
 _THAI_ACRONYM = re.compile(r"^(?:[ก-ฮ]{1,4}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?$|^[ก-ฮ]{2,6}\.?$|^[ก-ฮ]{2,5}\.[ก-ฮ]{1,5}\.?(?:[ก-ฮ]{1,4}\.?)?$")
 _LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9&.\- ]{0,60}$")
 _BY_UNIT = re.compile(r"[ \t]*โดย(?:เจ้าหน้าที่)?[ \t]*$")
+_NUMBERED = re.compile(r"[ \t]*(?:เขต|ภาค|ที่|พื้นที่|ศูนย์ที่)[ \t]*\d")
 _ADMIN_END = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|เขต|ภาค|หมู่บ้าน|พื้นที่|ชุมชน)$")
 # Function words that never occur inside a company's name.
-_COMPANY_STOP = frozenset({"ได้", "ที่", "ซึ่ง", "จะ", "ว่า", "เป็น", "มี", "ให้", "หรือ", "โดย", "ไม่", "ต้อง", "ถูก", "ทุก",
+_COMPANY_STOP = frozenset({"มหาชน", "ได้", "ที่", "ซึ่ง", "จะ", "ว่า", "เป็น", "มี", "ให้", "หรือ", "โดย", "ไม่", "ต้อง", "ถูก", "ทุก",
                            "ดังกล่าว", "ใน", "ต่างๆ", "เหล่านี้", "อื่น", "และ", "กับ", "ของ", "ต่าง", "เอกชน", "ลูก"})
 # An acronym proper (AITF, ศปช., กอ.รมน.): what may define a name no other rule knew.
 _ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z0-9&\-.]{1,9}|(?:[ก-ฮ]{1,4}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?|[ก-ฮ]{2,6}\.?)$")
 _URLISH = re.compile(r"www\.|https?:|@|\.(?:go\.th|or\.th|ac\.th|co\.th|com|org|net)\b", re.I)
 # Role abbreviations: (รมว.พม.) after a ministry names the minister, not the ministry.
-_ROLE_ABBR = re.compile(r"^(?:รมว|รมช|รมต|ปกท|รปกท|ผอ|ผวจ|รผวจ|ผบ|อธ|รอธ|ผกก|ผบก|ผบช|ผบ\.ตร|นรม)\.")
+_ROLE_ABBR = re.compile(r"^(?:(?:รมว|รมช|รมต|ปกท|รปกท|ผอ|ผวจ|รผวจ|ผบ|อธ|รอธ|ผกก|ผบก|ผบช|ผบ\.ตร|นรม|สส|สว)\.|ส\.ส\.|ส\.ว\.|นายกฯ)")
 _PAREN = re.compile(r"\(\s*([^()\n]{1,90}?)\s*\)")
 # Words that make the span before "(ACRONYM)" something other than a body's name.
 _NOT_ORG = ("โครงการ", "กิจกรรม", "แผน", "นโยบาย", "ระบบ", "มาตรการ", "ยุทธศาสตร์", "พระราชบัญญัติ", "พ.ร.บ.",
@@ -126,6 +127,7 @@ class OrgExtractor(RuleExtractor):
         self._head_re = re.compile("|".join(re.escape(h) for h in head_words))
         prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=len, reverse=True))
         countries = "|".join(re.escape(c) for c in sorted(_country_names(), key=len, reverse=True))
+        self._bare_prov_re = re.compile(f"(?:{prov})")
         self._prov_re = re.compile(f"(?:จังหวัด|จ\\.)?[ \t]*(?:{prov})")
         # What may follow a name and still belong to it: a number, an area, a branch, a province.
         self._qualifier_re = re.compile(
@@ -197,7 +199,8 @@ class OrgExtractor(RuleExtractor):
     def _companies(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
         for m in self._company_re.finditer(text):
             body = m.group("body")
-            if any(w in body for w in ("บริษัท", "จำกัด", "ธนาคาร")) or fold(body) in {"ฯ", ""}:
+            if any(w in body for w in ("บริษัท", "จำกัด", "ธนาคาร")) or fold(body) in {"ฯ", ""} \
+                    or body.strip() in _COMPANY_STOP:
                 continue
             bs = m.start("body")
             toks = [text[a:b] for a, b in doc.tokens[bisect.bisect_left(doc.tokens, (bs, -1)):] [:40]
@@ -222,16 +225,17 @@ class OrgExtractor(RuleExtractor):
             before = text[s - 1] if s else " "
             if not (doc.starts_token(s) or not _is_thai(before)):
                 continue
+            if head in self.heads:
+                loose = self._loose_gazetteer(doc, text, s)
+                if loose is not None:
+                    hits.append(loose)
+                    continue
             full_head = self.abbrev.get(head, head)
             spec = self.heads.get(full_head)
             if spec is None or spec["mode"] in ("company", "defined"):
                 continue
             if head in self.abbrev and head == "ม." and not re.match(r"[\u0e01-\u0e2e][\u0e01-\u0e4e]{2,}", text[hend:hend + 3]):
                 continue  # ม.1, ม.ค.: a school grade or a month, not มหาวิทยาลัย
-            loose = self._loose_gazetteer(doc, text, s)
-            if loose is not None:
-                hits.append(loose)
-                continue
             end, qualified = self._scan(doc, text, s, hend, gaz_starts, spec["max_tokens"])
             if end <= hend:
                 continue
@@ -272,7 +276,8 @@ class OrgExtractor(RuleExtractor):
             if " " not in chunk[:keep[len(best) - 1]]:
                 return None  # written without spaces: the ordinary gazetteer match has it
             return _Hit(s, s + keep[len(best) - 1] + 1, "orgs/gazetteer_loose", [self.gaz._names[best]], full=True)
-        if " " in chunk[:keep[cut]]:
+        # กรมอุตุฯ, กระทรวงอุดมฯ: a name cut short with ฯ, when one known name starts so.
+        if cut <= 40 and len(flat[:cut]) >= 5:
             one = self.gaz._by_prefix(flat[:cut])
             if one:
                 return _Hit(s, s + keep[cut] + 1, "orgs/gazetteer_loose", [one], full=True)
@@ -294,11 +299,18 @@ class OrgExtractor(RuleExtractor):
             if ts != end or ts >= limit:
                 break
             q = self._qualifier_re.match(text, ts)
-            if q and q.end() > ts and (end > pos or text[ts] in " \t"):
+            if q and q.end() > ts and (end > pos or text[ts] in " \t" or q.group().startswith("จังหวัด")):
                 qend = q.end()
                 if q.group().lstrip().startswith(("สาขา", "ประจำ")):
                     qend = self._trim(doc, text, ts, qend)
                 return qend, True
+            if text[ts] not in " \t":  # a province written right after (or as) the name ends it
+                pm = self._bare_prov_re.match(text, ts)
+                if pm and doc.ends_token(pm.end()):
+                    q2 = self._qualifier_re.match(text, pm.end())  # …กรุงเทพมหานครพื้นที่ 1-10
+                    if q2 and q2.end() > pm.end() and _NUMBERED.match(q2.group()):
+                        return q2.end(), True
+                    return pm.end(), True
             tok = text[ts:te]
             if tok in self.stop or (tok in self.verb_stop and end > pos) or (ts in gaz_starts and ts > s) \
                     or not _NAME_CHAR.fullmatch(tok):
