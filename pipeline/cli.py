@@ -45,6 +45,8 @@ def extract(
     formats: Annotated[Optional[str], typer.Option(help="Comma list of jsonl,parquet,csv,sqlite.")] = None,
     column: Annotated[Optional[list[str]], typer.Option(
         help="Map a corpus column: FIELD=COLUMN (fields: id,url,published,title,body). Repeatable.")] = None,
+    dask: Annotated[Optional[str], typer.Option(
+        help="Run on a Dask cluster: scheduler address (tcp://host:8786) or 'local'.")] = None,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
                                                      help="Progress bar (default: on a terminal).")] = None,
 ) -> None:
@@ -61,7 +63,8 @@ def extract(
             raise typer.BadParameter(f"--column wants FIELD=COLUMN with FIELD in {sorted(columns)}, got {spec!r}")
         columns[key] = value
     settings = settings.replace(workers=workers, batch_size=batch_size, tokenizer=tokenizer, sentences=sentences,
-                                formats=tuple(formats.split(",")) if formats else None, columns=columns)
+                                formats=tuple(formats.split(",")) if formats else None, columns=columns,
+                                dask=dask)
     missing = [str(p) for p in inputs if not p.exists()]
     for m in missing:
         typer.echo(f"error: {m}: no such file or folder", err=True)

@@ -103,7 +103,12 @@ class Pipeline:
         return self.process(article).doc
 
     def pipe(self, articles: Iterable[Article], workers: int | None = None) -> Iterator[Result]:
-        """Results in input order; with workers > 1, through a process pool."""
+        """Results in input order: on a Dask cluster, through a process pool (workers > 1), or here."""
+        if self.settings.dask:
+            from khaosan.pipeline.dask_runner import pipe_dask
+
+            yield from pipe_dask(self.settings, articles, self.settings.dask)
+            return
         workers = self.settings.workers if workers is None else workers
         if workers <= 1:
             for article in articles:

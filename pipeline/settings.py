@@ -33,6 +33,9 @@ class Settings:
     #: Column names of corpus files (JSONL/CSV): our field -> their column.
     columns: dict[str, str] = field(default_factory=lambda: {
         "id": "id", "url": "url", "published": "published", "title": "title", "body": "body"})
+    #: Dask scheduler address ("tcp://host:8786"), or "local" for a LocalCluster of ``workers``
+    #: processes; empty runs without Dask.
+    dask: str = ""
     #: Output tables to write: any of "jsonl", "parquet", "csv", "sqlite".
     formats: tuple[str, ...] = ("jsonl", "parquet", "csv", "sqlite")
 
