@@ -244,8 +244,10 @@ class ProgramExtractor(RuleExtractor):
         if ss is not None and (doc.ends_token(ss.end()) or len(ss.group()) >= 5):
             return None  # โครงการแล้วเสร็จ, หากโครงการเกิดความล่าช้า: the cue is a common noun
         chunk = text[start:end]
-        if self._generic(chunk, doc, start) or _one_token(doc, start, end):
-            return None  # โครงการดังกล่าว; โครงการวิจัย, โครงการก่อสร้าง: a common noun, not a name
+        if self._generic(chunk, doc, start) or _one_token(doc, start, end) or chunk in _dictionary():
+            return None  # โครงการดังกล่าว; โครงการวิจัย, โครงการเยียวยา: a common noun, not a name
+        if text.startswith(tuple(entry.get("not_before", ())), start):
+            return None  # กิจกรรมการฝึกอบรม...: an activity described, not named
         # a short descriptor followed by a quote: กิจกรรมรณรงค์ “...”, งานสัมมนาครั้งใหญ่ “...”
         if end - start <= 15:
             dq = self._descriptor_quote(doc, start, cue_start)
@@ -367,8 +369,8 @@ class ProgramExtractor(RuleExtractor):
         """Where an unquoted Thai name starting at ``start`` ends (``start`` if nothing)."""
         text = doc.norm
         c = _CHUNK.match(text, start)
-        if c is None:
-            return start
+        if c is None or not text[start].isalnum():
+            return start  # "โครงการ/รายการ...": no name starts with punctuation
         end = c.end()
         # trailing ฯ (abbreviation mark) and dots are not part of the name
         cut = end
@@ -711,6 +713,19 @@ def _merge_prefixes(groups: dict[int, list[Mention]], strip: list[str], variant_
         variants = [h for h in longer if variant_tail.fullmatch(keys[h][len(k):])]
         if len(variants) == 1:
             groups[variants[0]].extend(groups.pop(g))
+
+
+_DICTIONARY: frozenset[str] | None = None
+
+
+def _dictionary() -> frozenset[str]:
+    """PyThaiNLP's word list: a name that is one ordinary word (เยียวยา, ร่วมทุน) is no name."""
+    global _DICTIONARY
+    if _DICTIONARY is None:
+        from pythainlp.corpus import thai_words
+
+        _DICTIONARY = frozenset(thai_words())
+    return _DICTIONARY
 
 
 def _one_token(doc: Doc, start: int, end: int) -> bool:
