@@ -47,6 +47,13 @@ GLUED_WORDS = (
     "เป็นประธาน", "พร้อมด้วย", "พร้อมคณะ", "และคณะ", "ร่วมกับ", "เดินทาง", "ลงพื้นที่", "ตรวจเยี่ยม", "เยี่ยมชม",
     "เมื่อวันที่", "เมื่อ", "ซึ่ง", "ได้รับ", "ปฏิบัติหน้าที่", "ในฐานะ", "มอบหมาย", "สั่งการ", "กำชับ", "เข้าร่วม",
     "ให้การต้อนรับ", "ให้สัมภาษณ์", "กราบทูล", "กราบบังคม", "เข้าเฝ้า", "ลงนาม", "ประธานในพิธี", "เป็นผู้",
+    "ก็", "ไม่", "จะ", "ต้อง", "สามารถ", "พูด", "ถูก", "เคย", "กำลัง",
+)
+# Verbs of saying that follow a name in headlines (อภิสิทธิ์ระบุ, "สุเทพ" ลั่น).
+SAYING_WORDS = (
+    "กล่าว", "ระบุ", "ชี้", "เผย", "ยืนยัน", "แถลง", "ให้สัมภาษณ์", "โพสต์", "ทวีต", "ย้ำ", "เน้นย้ำ", "ตอบ",
+    "พูด", "ปัด", "ลั่น", "ซัด", "โต้", "แจง", "ชี้แจง", "ให้กำลังใจ", "เปิดเผย", "สั่ง", "สั่งการ", "กำชับ",
+    "เตือน", "ขอบคุณ", "ยอมรับ", "ปฏิเสธ", "วอน", "เรียกร้อง", "ประกาศ", "เชื่อ", "มั่นใจ", "หวัง",
 )
 # Surnames written "ณ <place>" (ณ อยุธยา, ณ นคร, ณ สงขลา): the royal-lineage style.
 NA_SURNAMES = ("อยุธยา", "นคร", "ป้อมเพชร", "สงขลา", "ระนอง", "เชียงใหม่", "ถลาง", "บางช้าง", "พัทลุง",
@@ -109,6 +116,7 @@ class Lexicon:
     role_forms: list[str]
     cabinet: dict[str, CabinetMember]  # fold_name(any spelling) -> member
     cabinet_by_first: dict[str, list[CabinetMember]]  # fold_name(first) -> members
+    cabinet_surnames: frozenset[str]
     first_names: frozenset[str]
     family_names: frozenset[str]
     dictionary: frozenset[str]
@@ -116,6 +124,7 @@ class Lexicon:
     countries: list[str]
     clause_re: re.Pattern[str]  # a clause word at a position (after a space)
     glued_re: re.Pattern[str]  # a word that may be glued to the end of a name/role
+    saying_re: re.Pattern[str]  # a verb of saying (after a bare name in a headline)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -170,6 +179,7 @@ def lexicon() -> Lexicon:
         role_forms=sorted(role_entries, key=len, reverse=True),
         cabinet=cabinet,
         cabinet_by_first=by_first,
+        cabinet_surnames=frozenset(m.last for m in cabinet.values()),
         first_names=frozenset(thai_male_names()) | frozenset(thai_female_names()),
         family_names=frozenset(thai_family_names()),
         dictionary=frozenset(words),
@@ -177,4 +187,5 @@ def lexicon() -> Lexicon:
         countries=sorted(countries(), key=len, reverse=True),
         clause_re=re.compile(f"(?:{trie_regex(clause)})"),
         glued_re=re.compile(f"(?:{trie_regex(glued)})"),
+        saying_re=re.compile(f"(?:{trie_regex(sorted(set(SAYING_WORDS)))})"),
     )

@@ -39,6 +39,11 @@ _RUN = re.compile(f"[{THAI}]+")
 # Two space-separated Thai words, at every word start (zero-width: pairs overlap).
 _PAIR = re.compile(f"(?<![{THAI}])(?=([{THAI}]{{2,20}}) ([{THAI}]{{2,25}})(?![{THAI}]))")
 _QUOTES = "\"'“”‘’"
+# Words that open an organisation or place, never a name.
+_NOT_NAME_START = re.compile(r"(?:ฝ่าย|สำนัก|กระทรวง|กรม|คณะ|จังหวัด|อำเภอ|ประเทศ|แห่ง|ประจำ|ของ|เพื่อ|ทั้ง)")
+_QUOTED = re.compile(f"[\"'“‘]([{THAI}]{{2,15}})[\"'”’]")
+# บิ๊ก + a nickname: the press's name for senior officers and politicians (บิ๊กตู่).
+_NICKNAME = re.compile(f"บิ๊ก[{THAI}]{{1,4}}(?![{THAI}])")
 # Civil-service position levels written after a professional title (นายแพทย์ชำนาญการพิเศษ,
 # เภสัชกรชำนาญการ): a position, not a name.
 NOT_NAMES = frozenset(("ชำนาญการ", "ชำนาญการพิเศษ", "เชี่ยวชาญ", "ทรงคุณวุฒิ", "ปฏิบัติการ", "ชำนาญงาน",
@@ -145,6 +150,10 @@ class PersonExtractor(RuleExtractor):
         names = sorted({n for m in self.lex.cabinet.values() for n in [m.name, *m.aliases]}, key=len, reverse=True)
         self._cabinet_re = re.compile(f"(?<![{THAI}])(?:{trie_regex(names)})(?![{THAI}])")
         self._role_scan = self.roles.head_re
+        firsts = sorted({m.first for m in self.lex.cabinet.values()}, key=len, reverse=True)
+        self._cabinet_first_re = re.compile(f"(?:{trie_regex(firsts)})")
+        heads = [f for f, e in self.lex.role_entries.items() if e["out"] in ("นายกรัฐมนตรี", "ประธานาธิบดี")]
+        self._head_of_state = re.compile(f"(?:{trie_regex(heads)})")
 
     def dictionary_words(self) -> list[str]:
         words: set[str] = set(self.lex.role_forms)
@@ -221,6 +230,13 @@ class PersonExtractor(RuleExtractor):
             for f in sorted(known_first, key=len, reverse=True):
                 if end - s > len(f) and norm.startswith(f, s) and ctx.doc.starts_token(s + len(f)):
                     return s + len(f)
+        run = norm[s:end]
+        if run not in self.lex.first_names and fold_name(run) not in self.lex.cabinet_by_first:
+            # นายทักษิณพูด..., พล.อ.ประวิตรให้การต้อนรับ: a known first name, then a clause word.
+            for k in range(s + 2, end - 1):
+                if ctx.doc.starts_token(k) and self.lex.clause_re.match(norm, k) and (
+                        norm[s:k] in self.lex.first_names or fold_name(norm[s:k]) in self.lex.cabinet_by_first):
+                    return k
         return end
 
     def _long_role_at(self, norm: str, k: int) -> bool:
@@ -289,6 +305,8 @@ class PersonExtractor(RuleExtractor):
         lex = self.lex
         if len(first) > 20 or first in NOT_NAMES:
             return False
+        if any(lex.title_forms.get(t, {}).get("kind") == "religious" for t in titles):
+            return True  # หลวงพ่อคูณ: monks' names are often ordinary words
         if fold_name(first) in known or first in lex.first_names:
             return True
         c = lex.clause_re.match(first)
@@ -298,9 +316,10 @@ class PersonExtractor(RuleExtractor):
             return False
         if all(t in lex.weak_titles for t in titles):
             # คุณ, อาจารย์: also ordinary words; the name must look like one.
-            return last is not None and last in lex.family_names and first not in lex.dictionary
-        if last is None and (first in lex.dictionary or any(f.startswith(first) for f in lex.role_entries)):
-            return False
+            return last is not None and first not in lex.dictionary and (
+                last in lex.family_names or last not in lex.dictionary)
+        if last is None and any(f.startswith(first) for f in lex.role_entries):
+            return False  # นายรัฐมนตรี (a typo of นายกรัฐมนตรี), not a name
         return True
 
     def _untitled(self, ctx: _Ctx, persons_full: dict[str, tuple[str, str]]) -> list[NameHit]:
@@ -334,9 +353,11 @@ class PersonExtractor(RuleExtractor):
         known = lex.cabinet_by_first.get(fold_name(first))
         if known and all(fold_name(m.last) != fold_name(word) for m in known):
             return False  # สุชาติ พอใจ...: a known first name without its surname (a headline)
-        if word in lex.family_names:
-            return not (first in lex.dictionary and word in lex.dictionary)
-        if first in lex.dictionary or len(word) < 3 or word in lex.dictionary or lex.clause_re.match(word):
+        if word in lex.family_names or word in lex.cabinet_surnames:
+            return not (first in lex.dictionary and word in lex.dictionary) or word in lex.cabinet_surnames
+        c = lex.clause_re.match(word)
+        if first in lex.dictionary or len(word) < 3 or word in lex.dictionary or (
+                c and ctx.doc.ends_token(k + c.end())):
             return False
         if any(word.startswith("และ", i) and ctx.doc.starts_token(k + i) for i in range(2, len(word) - 2)):
             return False
@@ -366,6 +387,93 @@ class PersonExtractor(RuleExtractor):
             hits.append(NameHit(s, e, word, None, [], "persons/first_name", word))
         return hits
 
+    def _bare_known(self, ctx: _Ctx) -> list[NameHit]:
+        """A first name alone that names a known person: a cabinet member's first name as a
+        word of its own, or any first name from the name lists in quotes ("สรยุทธ")."""
+        norm, lex = ctx.norm, self.lex
+        hits = []
+        for m in self._cabinet_first_re.finditer(norm):
+            s, e = m.start(), m.end()
+            word = m.group(0)
+            before = norm[s - 1] if s else " "
+            after = norm[e] if e < len(norm) else " "
+            quoted = before in _QUOTES and after in _QUOTES
+            glued_clause = _THAI_LETTER.match(after) and ctx.doc.starts_token(e) and lex.clause_re.match(norm, e)
+            if not quoted:
+                if _THAI_LETTER.match(before):
+                    continue
+                if word in lex.dictionary:
+                    # อภิสิทธิ์ is also a word: only with a verb of saying glued to it
+                    # (อภิสิทธิ์ระบุ) or ฯ.
+                    if not (after == "ฯ" or (ctx.doc.starts_token(e) and lex.saying_re.match(norm, e))):
+                        continue
+                elif _THAI_LETTER.match(after) and not glued_clause:
+                    continue
+            hits.append(NameHit(s, e, word, None, [], "persons/known_first_name", word))
+        for m in _QUOTED.finditer(norm):
+            word = m.group(1)
+            if word in lex.first_names and word not in lex.dictionary:
+                hits.append(NameHit(m.start(1), m.end(1), word, None, [], "persons/quoted_name", word))
+        for m in _NICKNAME.finditer(norm):
+            nick = m.group(0)
+            if nick not in lex.dictionary and ctx.boundary(m.end()) and (m.start() == 0 or ctx.doc.starts_token(m.start())
+                                                                        or not _THAI_LETTER.match(norm[m.start() - 1])):
+                hits.append(NameHit(m.start(), m.end(), nick, None, [], "persons/nickname", nick))
+        return hits
+
+    def _unknown_piece(self, ctx: _Ctx, s: int, e: int) -> bool:
+        """Some token of norm[s:e] is not a dictionary word (a name newmm cut into pieces)."""
+        norm, words = ctx.norm, self.lex.dictionary
+        i = s
+        while i < e:
+            j = i + 1
+            while j < e and not ctx.doc.starts_token(j):
+                j += 1
+            if norm[i:j] not in words:
+                return True
+            i = j
+        return False
+
+    def _after_role(self, ctx: _Ctx) -> list[NameHit]:
+        """An untitled name right after a head of state or government (ประธานาธิบดีโจ ไบเดน,
+        นายกรัฐมนตรีเศรษฐา ทวีสิน)."""
+        norm, lex = ctx.norm, self.lex
+        hits = []
+        for m in self._head_of_state.finditer(norm):
+            if not self._loose_ok(ctx, m.start()):
+                continue  # inside a longer role or name: เลขาธิการนายกรัฐมนตรี
+            r = self.roles.parse(ctx, m.start())
+            if r is None:
+                continue
+            q = r.end
+            spaced = q < len(norm) and norm[q] == " "
+            if spaced:
+                q += 1
+            if ctx.title_at(q):
+                continue
+            w1 = _RUN.match(norm, q)
+            if not w1 or not 2 <= len(w1.group(0)) <= 20:
+                continue
+            first = w1.group(0)
+            if lex.clause_re.match(first) or self.roles.head_at(norm, q) is not None or _NOT_NAME_START.match(first):
+                continue
+            known_first = first in lex.first_names or fold_name(first) in lex.cabinet_by_first
+            # A headline verb after the role (นายกฯ เดินหน้า..., นายกฯ คิกออฟ) is no name: the
+            # first word must be a known first name or a word no dictionary knows.
+            if not known_first and (first in lex.dictionary or not self._unknown_piece(ctx, q, w1.end())):
+                continue
+            last = None
+            e = w1.end()
+            if e < len(norm) and norm[e] == " ":
+                w2 = _RUN.match(norm, e + 1)
+                if w2 and not ctx.title_at(e + 1) and self.roles.head_at(norm, e + 1) is None \
+                        and self._surname_like(ctx, e + 1, first, w2.group(0)):
+                    last, e = w2.group(0), w2.end()
+            if last is None and (first in lex.dictionary or not known_first):
+                continue
+            hits.append(NameHit(q, e, first, last, [], "persons/role_name", first if last is None else f"{first} {last}"))
+        return hits
+
     # -- the extractor -------------------------------------------------------------------
     def extract(self, doc: Doc) -> list[Mention]:
         ctx = _Ctx(doc, self)
@@ -386,7 +494,8 @@ class PersonExtractor(RuleExtractor):
         for h in untitled:
             full.setdefault(fold_name(f"{h.first}{h.last}"), (h.first, h.last or ""))
         firsts = {f for f, _ in full.values()}
-        hits = _drop_overlaps(titled + untitled + self._first_only(ctx, firsts))
+        hits = _drop_overlaps(titled + untitled + self._after_role(ctx) + self._first_only(ctx, firsts)
+                              + self._bare_known(ctx))
         ctx.person_starts = {h.start for h in hits}
         persons = self._group(hits)
         self._read_roles(ctx, persons, hits)
@@ -531,7 +640,8 @@ def _ministry_names() -> set[str]:
 def _drop_overlaps(hits: list[NameHit]) -> list[NameHit]:
     """Titled names first, then the longest: a name found twice is kept once."""
     order = {"persons/title_name": 0, "persons/known_name": 1, "persons/repeated_name": 1,
-             "persons/name_list": 2, "persons/first_name": 3}
+             "persons/role_name": 2, "persons/name_list": 2, "persons/first_name": 3,
+             "persons/known_first_name": 4, "persons/quoted_name": 4, "persons/nickname": 4}
     kept: list[NameHit] = []
     for h in sorted(hits, key=lambda h: (order[h.rule], -(h.end - h.start), h.start)):
         if all(h.end <= k.start or h.start >= k.end for k in kept):
