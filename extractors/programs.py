@@ -110,6 +110,8 @@ class _Patterns:
         self.known = words.get("known", [])
         # known names match with or without their inner spaces (10,000 บาทผ่าน / 10,000 บาท ผ่าน)
         self.known_re = re.compile(_rx(self.known).replace("\\ ", "[ \t]?")) if self.known else None
+        plural = _rx(words.get("plural", ("\x00",)))
+        self.plural_re = re.compile(f"[ \t]?(?:{plural})")
         self.start_stop_re = re.compile(_rx(words.get("start_stop", ("\x00",))))
         # a known name also stands after a conjunction or a cue word: ...ด้วยกันและคนละครึ่ง
         self.before_known = tuple(words.get("soft_stop", ())) + tuple(self.cues)
@@ -246,6 +248,8 @@ class ProgramExtractor(RuleExtractor):
         chunk = text[start:end]
         if self._generic(chunk, doc, start) or _one_token(doc, start, end) or chunk in _dictionary():
             return None  # โครงการดังกล่าว; โครงการวิจัย, โครงการเยียวยา: a common noun, not a name
+        if self.p.plural_re.match(text, end):
+            return None  # โครงการเกษตรอินทรีย์ต่าง ๆ: a kind of project, not one named
         if text.startswith(tuple(entry.get("not_before", ())), start):
             return None  # กิจกรรมการฝึกอบรม...: an activity described, not named
         # a short descriptor followed by a quote: กิจกรรมรณรงค์ “...”, งานสัมมนาครั้งใหญ่ “...”
