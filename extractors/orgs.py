@@ -36,16 +36,18 @@ _LATIN_ALNUM = re.compile(r"[A-Za-z0-9]")
 _WS = re.compile(r"\s+")
 _TONE = re.compile(r"[\u0e48-\u0e4c]")  # tone marks and thanthakhat: spelling variants of one name
 _NAME_CHAR = re.compile(r"[\u0e01-\u0e4e0-9A-Za-z.\-]+")
-_THAI_ACRONYM = re.compile(r"^(?:[ก-ฮ]{1,4}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?$|^[ก-ฮ]{2,6}\.?$|^[ก-ฮ]{2,5}\.[ก-ฮ]{1,5}\.?(?:[ก-ฮ]{1,4}\.?)?$")
+# A Thai acronym carries a dot (ศปช., ก.พ.ร., กอ.รมน.): consonant-only words (นคร, ถนน) do not.
+_THAI_ACRONYM = re.compile(r"^(?:[ก-ฮ]{1,5}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?$")
 _LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9&.\- ]{0,60}$")
 _BY_UNIT = re.compile(r"[ \t]*โดย(?:เจ้าหน้าที่)?[ \t]*$")
 _NUMBERED = re.compile(r"[ \t]*(?:เขต|ภาค|ที่|พื้นที่|ศูนย์ที่)[ \t]*\d")
+_ADMIN_WORDS = frozenset({"จังหวัด", "อำเภอ", "ตำบล"})
 _ADMIN_END = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|เขต|ภาค|หมู่บ้าน|พื้นที่|ชุมชน)$")
 # Function words that never occur inside a company's name.
 _COMPANY_STOP = frozenset({"มหาชน", "ได้", "ที่", "ซึ่ง", "จะ", "ว่า", "เป็น", "มี", "ให้", "หรือ", "โดย", "ไม่", "ต้อง", "ถูก", "ทุก",
                            "ดังกล่าว", "ใน", "ต่างๆ", "เหล่านี้", "อื่น", "และ", "กับ", "ของ", "ต่าง", "เอกชน", "ลูก"})
 # An acronym proper (AITF, ศปช., กอ.รมน.): what may define a name no other rule knew.
-_ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z0-9&\-.]{1,9}|(?:[ก-ฮ]{1,4}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?|[ก-ฮ]{2,6}\.?)$")
+_ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z0-9&\-.]{1,9}|(?:[ก-ฮ]{1,5}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?)$")
 _URLISH = re.compile(r"www\.|https?:|@|\.(?:go\.th|or\.th|ac\.th|co\.th|com|org|net)\b", re.I)
 # Role abbreviations: (รมว.พม.) after a ministry names the minister, not the ministry.
 _ROLE_ABBR = re.compile(r"^(?:(?:รมว|รมช|รมต|ปกท|รปกท|ผอ|ผวจ|รผวจ|ผบ|อธ|รอธ|ผกก|ผบก|ผบช|ผบ\.ตร|นรม|สส|สว)\.|ส\.ส\.|ส\.ว\.|นายกฯ)")
@@ -109,6 +111,7 @@ class OrgExtractor(RuleExtractor):
         self.stop = lists.get("stop", set())
         self.weak = lists.get("weak", set())
         self.verb_stop = lists.get("verb_stop", set())
+        self.final = lists.get("final", set())
         self.role_heads = lists.get("role_head", set())
         self.ministry_heads = lists.get("ministry_role_head", set())
         self.provinces = _province_names()
@@ -327,13 +330,20 @@ class OrgExtractor(RuleExtractor):
                 if nxt >= len(tokens) or text[tokens[nxt][0]] in " \t\n" or tokens[nxt][0] in gaz_starts \
                         or self._head_re.match(text, tokens[nxt][0]):
                     break
+            if tok in _ADMIN_WORDS and end > pos:
+                return pos, False  # สำนักงานจัดหางานจังหวัด with no province named: generic
             end = te
             i += 1
             count += 1
             if count > max_tokens:
                 return pos, False
-            if tok.endswith("ฯ"):
+            if tok.endswith("ฯ") or tok in self.final:
                 break
+        # A name never ends on a joining word (…กำกับดูแลและ).
+        j = bisect.bisect_left(tokens, (end, -1)) - 1
+        while j >= 0 and tokens[j][1] == end and tokens[j][0] > pos and text[tokens[j][0]:end] in self.weak:
+            end = tokens[j][0]
+            j -= 1
         while end > pos and text[end - 1] in ".-":
             end -= 1
         if end > pos and text[end - 1] == "ฯ":
@@ -358,6 +368,8 @@ class OrgExtractor(RuleExtractor):
         i = bisect.bisect_left(doc.tokens, (s, -1))
         first = doc.norm[s:doc.tokens[i][1]] if i < len(doc.tokens) and doc.tokens[i][0] == s else body
         if first in self.stop or first in self.weak:
+            return False
+        if "starts" in spec and not body.startswith(tuple(spec["starts"])):
             return False
         if not qualified and any(body.startswith(g) for g in spec["generic"]) and not self._prov_re.search(body):
             return False
