@@ -23,6 +23,7 @@ from datetime import date, timedelta
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
+from khaosan.extractors.word_regex import trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 BE_OFFSET = 543
@@ -50,12 +51,17 @@ for _e in entries("months"):
         _MONTH_KIND.setdefault(_s, "short")
 
 # Dot-less abbreviations (มค, กพ) are letter pairs found inside ordinary words (มีคน, ครอบครอง):
-# they count only when no Thai letter follows.
-_MONTH_ALT = "|".join(re.escape(f) + ("(?![ก-๎])" if _MONTH_KIND[f] == "abbr" and "." not in f else "")
-                      for f in sorted(_MONTH_OF, key=len, reverse=True))
-# A month form must not run on into a longer Thai abbreviation (ก.ค.ศ. is a commission, not July)
-# nor be the tail of a word (the ม.ค. inside อ.ม.ค.).
-MONTH_RE = re.compile(rf"(?<![ก-ฮ]\.)(?:{_MONTH_ALT})(?![ก-ฮ]\.)")
+# they count only when no Thai letter follows.  A month form must not run on into a longer Thai
+# abbreviation (ก.ค.ศ. is a commission, not July); not being the tail of one (the ม.ค. inside
+# อ.ม.ค.) is checked by :func:`month_tail_of_abbreviation` (a look-behind would slow the scan).
+MONTH_FORMS: tuple[str, ...] = tuple(_MONTH_OF)
+_GUARDS = {f: ("(?![ก-๎])" if _MONTH_KIND[f] == "abbr" and "." not in f else "(?![ก-ฮ]\\.)") for f in _MONTH_OF}
+MONTH_RE = re.compile(trie_pattern(_MONTH_OF, _GUARDS))
+
+
+def month_tail_of_abbreviation(norm: str, start: int) -> bool:
+    """True when the month form at ``start`` continues a dotted abbreviation (อ.ม.ค.)."""
+    return start >= 2 and norm[start - 1] == "." and "\u0e01" <= norm[start - 2] <= "\u0e2e"
 _ABBREVIATION_MARK = "ฯ"  # กุมภาฯ, ก.พ.ฯ: a shortened word
 
 # ---------------------------------------------------------------- pieces around a month
@@ -77,10 +83,10 @@ _YEAR_EXPR = re.compile(
     r"(?:[ \t]*(?:-|ถึง)[ \t]*(?:(?:พ\.ศ\.?|ค\.ศ\.?|ปี)[ \t]*)?(?P<y2>\d{4})(?![\d])(?![.,]\d))?")
 # A Buddhist-era year standing alone: 2475-2599, not an amount (no comma, no decimals) nor a code.
 _BARE_YEAR = re.compile(
-    r"(?<![\d.,/:\w-])(?P<y>2[45]\d\d)(?![\d])(?![.,]\d)(?!/\d)"
+    r"(?P<y>2[45]\d\d)(?![\d])(?![.,]\d)(?!/\d)"
     r"(?:[ \t]*-[ \t]*(?P<y2>2[45]\d\d)(?![\d])(?![.,]\d))?")
 # 14/06/2566, 1/6/66
-_NUMERIC = re.compile(r"(?<![\d/.])(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4}|\d{2})(?![\d/])")
+_NUMERIC = re.compile(r"(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4}|\d{2})(?![\d/])")
 
 # What may follow a bare number for it to be a year rather than a count ("2500 คน" is a count).
 _UNIT_AFTER = re.compile(r"[ \t]*(?:คน|ราย|บาท|ล้าน|แสน|หมื่น|พัน|ไร่|ตัน|แห่ง|%|เปอร์เซ็นต์|ชิ้น|ครัวเรือน|หน่วย|กิโล|เมตร|ลิตร)")
@@ -90,9 +96,9 @@ _PHONE_BEFORE = re.compile(r"(?:โทร|โทรศัพท์|โทรส�
 
 _WORDS = sorted(entries("date_words"), key=lambda e: len(e["form"]), reverse=True)
 _REL_OF = {e["form"]: (e["unit"], e["offset"]) for e in _WORDS}
+_RELATIVE_RE = re.compile(trie_pattern(_REL_OF))
 # ทุกวันนี้ "nowadays", เร็ววันนี้ "soon", 10 ปีที่ผ่านมา "the past ten years" are not dates.
-_RELATIVE_RE = re.compile(
-    r"(?<!ทุก)(?<!เร็ว)(?<!\d)(?<!\d )(?:" + "|".join(re.escape(e["form"]) for e in _WORDS) + ")")
+_NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว|\d[ \t]?)$")
 
 _WEEKDAY = re.compile(r"วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?[ \t]*(?:ที่)?[ \t]*$")
 
@@ -171,6 +177,8 @@ def _parse_published(published: str | None) -> date | None:
 def _month_anchors(norm: str, ends_token) -> list[_MonthAnchor]:
     out: list[_MonthAnchor] = []
     for m in MONTH_RE.finditer(norm):
+        if month_tail_of_abbreviation(norm, m.start()):
+            continue
         form = m.group()
         kind = _MONTH_KIND[form]
         month = _MONTH_OF[form]
@@ -244,7 +252,9 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
     def free(s: int, e: int) -> bool:
         return all(e <= cs or s >= ce for cs, ce in claimed)
 
-    for m in _NUMERIC.finditer(norm):
+    for m in _NUMERIC.finditer(norm) if "/" in norm else ():
+        if m.start() and norm[m.start() - 1] in "0123456789/.":
+            continue
         y = year_to_ce(m.group("y"))
         d, mo = int(m.group("d")), int(m.group("m"))
         if y and 1 <= mo <= 12 and _valid(y, mo, d) and free(m.start(), m.end()):
@@ -272,6 +282,9 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
         claimed.append((m.start(), end))
 
     for m in _BARE_YEAR.finditer(norm):
+        before = norm[m.start() - 1:m.start()] if m.start() else ""
+        if before and (before.isalnum() or before in ".,/:-_"):
+            continue  # part of a longer number or code
         if not free(m.start(), m.end()) or _UNIT_AFTER.match(norm, m.end()):
             continue
         if _PHONE_BEFORE.search(norm, max(0, m.start() - 30), m.start()):
@@ -289,7 +302,7 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
     if pub is not None:
         day_starts = {h.start for h in hits if h.granularity == "day"}
         for m in _RELATIVE_RE.finditer(norm):
-            if not free(m.start(), m.end()):
+            if not free(m.start(), m.end()) or _NOT_RELATIVE_AFTER.search(norm, max(0, m.start() - 4), m.start()):
                 continue
             after = _EXPLICIT_AFTER.match(norm, m.end())
             if after and after.end() in day_starts:

@@ -1,6 +1,7 @@
 """figures: quantities stated in Thai news — value after multipliers, unit, qualifier, what is counted.
 
-One compiled regex finds a number (digits or Thai number words), an optional
+A compiled regex, anchored at each number found by a fast scan (digit runs, and
+Thai number words), reads the number (digits or Thai number words), an optional
 multiplier (พัน ... ล้านล้าน), an optional range end, and the currency,
 per-cent word or unit written after it (``extractors/data/curated/units.json``,
 ``currencies.json``; longest form first, so กิโลเมตร wins over กิโล).  A
@@ -23,10 +24,11 @@ from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
-from khaosan.extractors.dates import MONTH_RE
+from khaosan.extractors.dates import MONTH_FORMS, MONTH_RE, month_tail_of_abbreviation
 from khaosan.extractors.thai_numbers import (
     DIGITS, MULTIPLIER, THAI_WORDS, multiplier_value, parse_number, to_number)
-from khaosan.pipeline.doc import Doc, Fact, Mention
+from khaosan.extractors.word_regex import SuffixMatcher, trie_pattern
+from khaosan.pipeline.doc import Doc, Mention
 
 PERCENT = "%"
 _PERCENT_WORDS = ("%", "เปอร์เซ็นต์", "เปอร์เซนต์", "เปอร์เซ็น", "percent")
@@ -58,14 +60,11 @@ for _e in entries("units"):
 _SIGN_OF: dict[str, str] = {s: e["code"] for e in entries("currencies") for s in e.get("before", [])}
 
 
-def _alt(forms) -> str:
-    return "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-
-
-_UNIT_ALT = _alt(_UNIT_OF)
-_SIGN_ALT = _alt(_SIGN_OF)
+_UNIT_ALT = trie_pattern(_UNIT_OF)
+_SIGN_ALT = trie_pattern(_SIGN_OF)
 _NUM = rf"(?:{DIGITS}|{THAI_WORDS})"
 
+# Anchored at a number start (or at ร้อยละ / a currency sign right before it).
 FIGURE_RE = re.compile(
     rf"(?P<pct>ร้อยละ[ \t]*)?"
     rf"(?:(?P<sign>{_SIGN_ALT})[ \t]?)?"
@@ -76,56 +75,61 @@ FIGURE_RE = re.compile(
     rf"(?:[ \t]*(?P<unit>{_UNIT_ALT})(?:/(?P<unit2>{_UNIT_ALT}))?)?"
     rf"(?:[ \t]*(?P<post2>ขึ้นไป|โดยประมาณ))?"
 )
+# The scan: runs of digits (a literal-class start, skipped through in C), and Thai number words
+# written glued to a unit (หนึ่งแห่ง) or carrying ล้าน (สองพันล้าน).
+_DIGIT_RUN = re.compile(r"\d[\d,.]*")
+_WORD_NUMBER = re.compile(trie_pattern(["หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ",
+                                        "ยี่สิบ", "ร้อย", "พัน", "หมื่น", "แสน", "ล้าน"]))
+_PCT_BEFORE = SuffixMatcher(["ร้อยละ"])
+_SIGN_BEFORE = SuffixMatcher(_SIGN_OF)
+_SIGN_LAST = frozenset(sign[-1] for sign in _SIGN_OF)
 
 _QUALIFIER_BEFORE: dict[str, str] = {}
 _QUALIFIER_AFTER: dict[str, str] = {}
 for _e in entries("qualifiers"):
     (_QUALIFIER_BEFORE if _e["position"] == "before" else _QUALIFIER_AFTER)[_e["form"]] = _e["qualifier"]
-_QUAL_BEFORE_RE = re.compile(rf"(?P<q>{_alt(_QUALIFIER_BEFORE)})[ \t]*(?:ถึง[ \t]*)?$")
+_QUAL_BEFORE = SuffixMatcher(_QUALIFIER_BEFORE)
 
 # ---------------------------------------------------------------- what is not a figure
 # Words after which a number is an ordinal, an address, a code or a name, not a quantity.
-_NOT_AFTER = re.compile(
-    r"(?:ครั้งที่|รุ่นที่|ระยะที่|อันดับที่|อันดับ|ฉบับที่|ลำดับที่|ลำดับ|ชั้นที่|ชั้น|ข้อที่|ข้อ|มาตรา|วรรค|หมวดที่|หมวด"
-    r"|หมู่ที่|หมู่|ม\.|เลขที่|ซอย|ซ\.|ชุดที่|ปีที่|เฟสที่|เฟส|ตอนที่|ตอน|ลอต|เล่มที่|ห้องที่|ห้อง|อาคาร|ตึก|ประตู"
-    r"|ช่องที่|สายที่|เขตที่|แห่งที่|คนที่|รายที่|วันที่|ภาคที่|ระดับที่|ระดับ|รัชกาลที่|ร\.|กม\.ที่|กม\.|กิโลเมตรที่"
-    r"|หลักกิโลเมตรที่|หลักกิโลเมตร|กด|โควิด-?|โคโรนา-?|COVID-?|Covid-?|covid-?|โทร\.?|โทรศัพท์|สายด่วน|โทรสาร|แฟกซ์|ตู้ ?ปณ\.|ปณ\.|รหัส|ทะเบียน|หมายเลข|เบอร์"
-    r"|เลข|แบบที่|รอบที่|งวดที่|ขั้นที่|พระราม|ปี|พ\.ศ\.?|ค\.ศ\.?|ร้อยละ(?=[ \t]*$)|ฉบับ"
-    r"|[Ll]ot|[Nn]o\.?|[Tt]el\.?|[Ff]ax|[Pp]hase|[Vv]ersion|[Rr]ound|[Gg]en|[Tt]ype|[Zz]one)[ \t]*$")
+_NOT_AFTER_WORDS = """ครั้งที่ รุ่นที่ ระยะที่ อันดับที่ อันดับ ฉบับที่ ฉบับ ลำดับที่ ลำดับ ชั้นที่ ชั้น ข้อที่ ข้อ มาตรา วรรค
+ หมวดที่ หมวด หมู่ที่ หมู่ ม. เลขที่ ซอย ซ. ชุดที่ ปีที่ เฟสที่ เฟส ตอนที่ ตอน ลอต เล่มที่ ห้องที่ ห้อง อาคาร ตึก ประตู
+ ช่องที่ สายที่ เขตที่ แห่งที่ คนที่ รายที่ วันที่ ภาคที่ ระดับที่ ระดับ รัชกาลที่ ร. กม.ที่ กม. กิโลเมตรที่
+ หลักกิโลเมตรที่ หลักกิโลเมตร กด โควิด โควิด- โคโรนา โคโรนา- COVID COVID- Covid Covid- covid covid- โทร โทร.
+ โทรศัพท์ สายด่วน โทรสาร แฟกซ์ ตู้ปณ. ปณ. รหัส ทะเบียน หมายเลข เบอร์ เลข แบบที่ รอบที่ งวดที่ ขั้นที่ พระราม
+ ปี พ.ศ. พ.ศ ค.ศ. ค.ศ Lot lot LOT No No. no no. Tel Tel. tel tel. Fax fax Phase phase Version version
+ Round round Gen gen Type type Zone zone""".split()
+_NOT_AFTER = SuffixMatcher(_NOT_AFTER_WORDS + ["ตู้ ปณ."])
+_YEAR_WORDS = ("ปี", "พ.ศ.", "พ.ศ", "ค.ศ.", "ค.ศ")
 # Words that may follow a unit without a space (60 ล้านคนในช่วง, 28 วันที่ผ่านมา): the tokenizer
 # may glue them to the unit (คนใน, วันที่), which must not hide the unit.
-_NEXT_WORD = re.compile(
-    r"(?:ที่|ซึ่ง|และ|ต่อ|จาก|ใน|ของ|โดย|แล้ว|เพื่อ|นี้|นั้น|ละ|หรือ|กับ|ให้|ได้|เป็น|คือ|จึง|จะ|ก็|แต่|ไป|มา|ขึ้น|ลง"
-    r"|เศษ|กว่า|แรก|สุดท้าย|เท่านั้น|ทั่ว|ทั้ง|รวม|ตาม|ถึง|เข้า|อยู่|มี|ด้วย|เหลือ|อีก|ยัง|เพิ่ม|ใหม่|เดียว|หลัง|ก่อน"
-    r"|ไทย|ละ|ติดต่อกัน|โดยประมาณ|ข้างหน้า|สำหรับ|คาด|ภายใน|ระหว่าง|ต้อง|พร้อม|เช่น|ได้แก่|อาทิ|ประกอบ"
-    r"|คิดเป็น|มูลค่า|จำนวน|สามารถ|ถูก|ไม่|ทำ|ทั่วประเทศ|ครับ|ค่ะ|คะ)")
-_DASH_CHAIN_BEFORE = re.compile(r"\d[ \t]*-[ \t]*$")
-_MONTH_BEFORE = re.compile(rf"(?:{MONTH_RE.pattern})ฯ?[ \t]*$")
+_NEXT_WORD = re.compile(trie_pattern("""ที่ ซึ่ง และ ต่อ จาก ใน ของ โดย แล้ว เพื่อ นี้ นั้น ละ หรือ กับ ให้ ได้ เป็น คือ
+ จึง จะ ก็ แต่ ไป มา ขึ้น ลง เศษ กว่า แรก สุดท้าย เท่านั้น ทั่ว ทั้ง รวม ตาม ถึง เข้า อยู่ มี ด้วย เหลือ อีก ยัง เพิ่ม
+ ใหม่ เดียว หลัง ก่อน ไทย ติดต่อกัน โดยประมาณ ข้างหน้า สำหรับ คาด ภายใน ระหว่าง ต้อง พร้อม เช่น ได้แก่ อาทิ ประกอบ
+ คิดเป็น มูลค่า จำนวน สามารถ ถูก ไม่ ทำ ทั่วประเทศ ครับ ค่ะ คะ""".split()))
+_MONTH_ENDS = SuffixMatcher(MONTH_FORMS)
 _ORDINAL_AFTER_UNIT = re.compile(r"ที่[ \t]*\d")
-_WEIGHT_BEFORE = re.compile(r"(?:หนัก|ทองคำ|ทอง)[ \t]*(?:ประมาณ|รวม)?[ \t]*$")
-_GENERIC_ORDINAL = re.compile(r"ที่[ \t]*$")
+_WEIGHT_BEFORE = SuffixMatcher(["หนัก", "ทองคำ", "ทอง", "หนักประมาณ", "หนักรวม", "ทองคำหนัก"])
 # ทั้งสองฝ่าย "both sides", ระหว่างสองประเทศ "between the two countries": relations, not counts.
-_RELATION_BEFORE = re.compile(r"(?:ทั้ง|ระหว่าง)[ \t]*$")
-# A quoted name that starts with a number: "3 แกน สร้างอนาคต", '5 ไม่'.
-_QUOTE_BEFORE = re.compile(r"[\"'][ \t]*$")
-# "2." or "(2)" opening a list item.
-_LIST_ITEM = re.compile(r"\.(?!\d)|\)")
+_RELATION_BEFORE = SuffixMatcher(["ทั้ง", "ระหว่าง"])
+_ORDINAL_OK_BEFORE = ("อยู่", "ไว้", "เป็น", "ระดับ", "คือ")  # อยู่ที่ 3 ล้านคน is a quantity
 _TIME_AFTER = re.compile(r"[ \t]*(?:น\.|นาฬิกา|[:.]\d\d[ \t]*น)")
-_URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+", re.ASCII)
+_LIST_ITEM = re.compile(r"\.(?!\d)|\)")  # "2." or "2)" opening a list item
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.ASCII)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+", re.ASCII)
 # "1 ตำบล 1 ผลิตภัณฑ์", "หนึ่งอำเภอหนึ่งทุน": slogans and program names, not counts.
 _SLOGAN = re.compile(
-    r"(?<![\d.,])(?:1|หนึ่ง)[ \t]*(?!ล้าน|แสน|หมื่น|พัน|ร้อย)[ก-ฮะ-์]{2,12}?[ \t]*(?:1|หนึ่ง)(?![\d.,])[ \t]*[ก-ฮ]")
+    r"(?:1|หนึ่ง)[ \t]*(?!ล้าน|แสน|หมื่น|พัน|ร้อย)[ก-ฮะ-์]{2,12}?[ \t]*(?:1|หนึ่ง)(?![\d.,])[ \t]*[ก-ฮ]")
 # Money words that make a bare amount baht: วงเงิน 500,000 / งบประมาณกว่า 20 ล้าน.
-_MONEY_BEFORE = re.compile(
+_MONEY_WORD = re.compile(
     r"(?:วงเงิน|งบประมาณ|งบฯ?|มูลค่า|ราคา|เงิน|ค่าใช้จ่าย|รายได้|ลงทุน|ทุน|กำไร|ขาดทุน|ยอดขาย|ค่าจ้าง|ค่าตอบแทน"
-    r"|ค่าเสียหาย|ค่าปรับ|เงินเดือน|ประกัน|รางวัล|สินเชื่อ|เงินกู้|หนี้|ภาษี|บริจาค|ชดเชย)"
-    r"[ก-ฮะ-์]{0,8}[ \t]*(?:จำนวน[ \t]*)?(?:(?:" + "|".join(sorted(_QUALIFIER_BEFORE, key=len, reverse=True)) + r")[ \t]*)?$")
-_FILLER = re.compile(
-    r"(?:[ \t]*(?:จำนวน|รวมทั้งสิ้น|รวมทั้งหมด|ทั้งสิ้น|ทั้งหมด|รวม|อยู่ที่|ได้|เป็น|มี|ถึง|อีก|เพิ่มขึ้น|เพิ่ม|ลดลง|ลด|กว่า"
-    r"|มากกว่า|ประมาณ|ราว|ไม่เกิน|ไม่ต่ำกว่า|ไม่น้อยกว่า|สูงสุด|เกือบ|ร่วม|โดย|คิดเป็น|ละ))+[ \t]*$")
-_CHUNK = re.compile(r"[^\s,;:()\[\]\"'“”]{1,40}$")
+    r"|ค่าเสียหาย|ค่าปรับ|เงินเดือน|ประกัน|รางวัล|สินเชื่อ|เงินกู้|หนี้|ภาษี|บริจาค|ชดเชย)[ก-ฮะ-์]{0,8}$")
+_FILLER_BEFORE = SuffixMatcher("""จำนวน รวมทั้งสิ้น รวมทั้งหมด ทั้งสิ้น ทั้งหมด รวม อยู่ที่ ได้ เป็น มี ถึง อีก เพิ่มขึ้น เพิ่ม ลดลง
+ ลด กว่า มากกว่า ประมาณ ราว ไม่เกิน ไม่ต่ำกว่า ไม่น้อยกว่า สูงสุด เกือบ ร่วม โดย คิดเป็น""".split())
+_CHUNK_REV = re.compile(r"[^\s,;:()\[\]\"']+")
 
 BIG = Decimal(1_000_000)
+HALF = Decimal("0.5")
 _RULE_OF_KIND = {"currency": "figures/money", "percent": "figures/percent"}
 
 
@@ -135,13 +139,36 @@ def _is_thai_letter(ch: str) -> bool:
 
 def _about(norm: str, start: int, line_start: int) -> str | None:
     """What a figure counts: the word group right before it (ผู้เข้าร่วมโครงการ 446 คน)."""
-    before = norm[max(line_start, start - 80):start]
-    before = _FILLER.sub("", before.rstrip()).rstrip()
-    m = _CHUNK.search(before)
-    if not m:
-        return None
-    chunk = m.group()
-    return chunk if len(chunk) > 1 else None
+    lo = max(line_start, start - 80)
+    end = start
+    while (found := _FILLER_BEFORE.find(norm, end)) is not None and found[0] >= lo:
+        end = found[0]  # drop จำนวน, รวม, อยู่ที่ ... between the noun and the number
+    while end > lo and norm[end - 1] in " \t":
+        end -= 1
+    m = _CHUNK_REV.match(norm[max(lo, end - 40):end][::-1])
+    return m.group()[::-1] if m and len(m.group()) > 1 else None
+
+
+def _spans_of(rx: re.Pattern[str], norm: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in rx.finditer(norm)]
+
+
+class _Blocked:
+    """Sorted, non-overlapping-agnostic spans where no figure may start (dates, URLs, slogans)."""
+
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+
+    def hit(self, s: int, e: int) -> bool:
+        # spans are few (a dozen per article): a linear pass is cheaper than bisecting pairs
+        for bs, be in self.spans:
+            if bs >= e:
+                return False
+            if be > s:
+                return True
+        return False
 
 
 class FigureExtractor(RuleExtractor):
@@ -149,32 +176,69 @@ class FigureExtractor(RuleExtractor):
     family = "figures"
     requires = ("dates",)  # numbers inside dates are not figures
 
-    def dictionary_words(self):
-        # keep ล้านบาท-style compounds and units whole so unit ends fall on token boundaries
-        return [w for w, k in _KIND_OF.items() if len(w) > 1 and k != "percent" and not w.isascii()]
-
     def extract(self, doc: Doc) -> list[Mention]:
         norm = doc.norm
-        blocked: list[tuple[int, int]] = [(m.norm_start, m.norm_end) for m in doc.mentions_of("dates")]
-        blocked += [(m.start(), m.end()) for m in _URL.finditer(norm)]
-        blocked += [(m.start(), m.end()) for m in _SLOGAN.finditer(norm)]
+        spans = [(m.norm_start, m.norm_end) for m in doc.mentions_of("dates")]
+        if "http" in norm or "www." in norm:
+            spans += _spans_of(_URL, norm)
+        if "@" in norm:
+            spans += _spans_of(_EMAIL, norm)
+        if "1" in norm or "หนึ่ง" in norm:
+            spans += [sp for sp in _spans_of(_SLOGAN, norm)
+                      if not (sp[0] and norm[sp[0] - 1] in "0123456789.,")]
+        blocked = _Blocked(spans)
         out: list[Mention] = []
+        taken: list[tuple[int, int]] = []  # spans of figures made (a later scan hit inside is skipped)
         pos = 0
-        while (m := FIGURE_RE.search(norm, pos)) is not None:
+        spans_iter = iter(blocked.spans)
+        next_block = next(spans_iter, None)
+        for r in _DIGIT_RUN.finditer(norm):
+            p = r.start()
+            if p < pos:
+                continue
+            while next_block is not None and next_block[1] <= p:
+                next_block = next(spans_iter, None)
+            if next_block is not None and next_block[0] <= p:
+                continue  # inside a date, a URL or a slogan
+            start = None
+            q = p
+            while q > 0 and norm[q - 1] in " \t":
+                q -= 1
+            if q and norm[q - 1] == "ะ":
+                start = _PCT_BEFORE.start(norm, q, skip_spaces=False)  # ร้อยละ 5
+            elif p and norm[p - 1] in _SIGN_LAST:
+                start = _SIGN_BEFORE.start(norm, p, skip_spaces=False)  # $5, US$5
+            m = FIGURE_RE.match(norm, p if start is None else start)
+            if m is None or m.start("n1") != p:
+                m = FIGURE_RE.match(norm, p)
+            if m is None:
+                continue
             made = self._figure(doc, m, blocked)
-            out.extend(made)
-            # "ปี 2566 ถึง 42%": when the first number is rejected, its "range end" may be a figure
-            pos = m.start("n2") if not made and m.group("n2") else m.end()
+            if made:
+                out.extend(made)
+                pos = m.end()
+                taken.append((m.start(), m.end()))
+        for w in _WORD_NUMBER.finditer(norm):
+            p = w.start()
+            if not doc.starts_token(p) or any(ts <= p < te for ts, te in taken):
+                continue
+            m = FIGURE_RE.match(norm, p)
+            if m is not None and m.start("n1") == p:
+                made = self._figure(doc, m, blocked)
+                out.extend(made)
+                if made:
+                    taken.append((m.start(), m.end()))
+        out.sort(key=lambda mention: mention.norm_start)
         return out
 
     # -- one candidate ------------------------------------------------------
-    def _figure(self, doc: Doc, m: re.Match[str], blocked: list[tuple[int, int]]) -> list[Mention]:
+    def _figure(self, doc: Doc, m: re.Match[str], blocked: _Blocked) -> list[Mention]:
         norm = doc.norm
         n1s, n1e = m.span("n1")
         n1_text = m.group("n1")
         words = not n1_text[0].isdigit()
         marked = m.group("pct") is not None or m.group("sign") is not None  # ร้อยละ 5, $5
-        if any(n1s < be and n1e > bs for bs, be in blocked):
+        if blocked.hit(n1s, n1e):
             return []
         if words and not (doc.starts_token(n1s) and (m.start("unit") == n1e or (
                 "ล้าน" in n1_text and doc.ends_token(n1e)))):
@@ -198,7 +262,7 @@ class FigureExtractor(RuleExtractor):
                 unit, kind = _UNIT_OF[unit_form], _KIND_OF[unit_form]
                 if _ORDINAL_AFTER_UNIT.match(norm, ue):
                     return []  # บ้านกลางอ่าว 1 หมู่ที่ 13: the unit word is an ordinal marker
-                if unit == "THB" and _WEIGHT_BEFORE.search(norm, max(0, m.start() - 12), m.start()):
+                if unit == "THB" and _WEIGHT_BEFORE.start(norm, m.start()) is not None:
                     unit, kind = unit_form, "measure"  # ทองคำหนัก 2 บาท: baht as a gold weight
                 second = m.group("unit2")
                 if second and kind == "measure" and _KIND_OF.get(second) in ("measure", "time"):
@@ -226,7 +290,7 @@ class FigureExtractor(RuleExtractor):
             mult1 = mult2  # 10-20 ล้านบาท: the multiplier applies to both ends
         if unit_form and kind in ("time", "measure", "count") and norm.startswith("ครึ่ง", m.end("unit")) \
                 and not m.group("n2"):
-            v1 += Decimal("0.5")  # 2 ปีครึ่ง, 2 ชั่วโมงครึ่ง
+            v1 += HALF  # 2 ปีครึ่ง, 2 ชั่วโมงครึ่ง
             end = m.end("unit") + len("ครึ่ง")
         values = [v1 * mult1]
         num_end = m.end("m1") if m.group("m1") else n1e
@@ -241,8 +305,8 @@ class FigureExtractor(RuleExtractor):
         if unit is None:
             # An amount without a currency word is baht when a multiplier of a million or more
             # makes it money in news usage (3 พันล้าน, 4.74 หมื่นล้าน), or a money word precedes it.
-            money_word = bool(_MONEY_BEFORE.search(norm[max(0, m.start() - 40):m.start()]))
-            if not ((m.group("m1") or m.group("m2") or words) and values[0] >= BIG) and not (money_word and not words):
+            big = (m.group("m1") or m.group("m2") or words) and values[0] >= BIG
+            if not big and (words or not self._money_word_before(norm, m.start())):
                 return []
             if m.group("n2") and len(values) == 1:
                 return []
@@ -253,13 +317,10 @@ class FigureExtractor(RuleExtractor):
         # -- qualifier -------------------------------------------------------
         start = m.start()
         qualifier = None
-        window = norm[max(0, start - 20):start]
-        qm = _QUAL_BEFORE_RE.search(window)
-        if qm:
-            qs = start - len(window) + qm.start()
-            if doc.starts_token(qs) or not _is_thai_letter(norm[qs - 1:qs]):
-                qualifier = _QUALIFIER_BEFORE[qm.group("q")]
-                start = qs
+        found = _QUAL_BEFORE.find(norm, start)
+        if found is not None and (doc.starts_token(found[0]) or not _is_thai_letter(norm[found[0] - 1:found[0]])):
+            qualifier = _QUALIFIER_BEFORE[found[1]]
+            start = found[0]
         if m.group("post") and (m.group("unit") is None or m.start("post") < m.start("unit")):
             qualifier = qualifier or _QUALIFIER_AFTER.get(m.group("post"))
             end = max(end, m.end("post"))
@@ -280,6 +341,19 @@ class FigureExtractor(RuleExtractor):
         return out
 
     @staticmethod
+    def _money_word_before(norm: str, start: int) -> bool:
+        """A money word (วงเงิน, งบประมาณ, มูลค่า ...) right before ``start``, past จำนวน and a qualifier."""
+        end = start
+        qs = _QUAL_BEFORE.start(norm, end)
+        if qs is not None:
+            end = qs
+        while end > 0 and norm[end - 1] in " \t":
+            end -= 1
+        if norm.endswith("จำนวน", 0, end):
+            end -= len("จำนวน")
+        return bool(_MONEY_WORD.search(norm, max(0, end - 20), end))
+
+    @staticmethod
     def _not_a_quantity(doc: Doc, m: re.Match[str], n1s: int, n1e: int, n1_text: str, words: bool) -> bool:
         """Context that makes a number an ordinal, a code, a name, a time or part of a date."""
         norm = doc.norm
@@ -294,9 +368,16 @@ class FigureExtractor(RuleExtractor):
         chunk_start = max(norm.rfind(" ", 0, n1s), norm.rfind("\n", 0, n1s), norm.rfind("\t", 0, n1s)) + 1
         if norm.startswith("#", chunk_start):
             return True  # #ช่วย24ชั่วโมง: a hashtag
-        if _DASH_CHAIN_BEFORE.search(norm, max(0, n1s - 8), n1s):
-            return True  # 281 - 1 - 77 ไร่ (rai-ngan-wah) or a code: the tail of a dash chain
-        if len(n1_text) in (2, 4) and _MONTH_BEFORE.search(norm, max(0, n1s - 16), n1s):
+        q = n1s
+        while q > 0 and norm[q - 1] in " \t":
+            q -= 1
+        if q > 0 and norm[q - 1] == "-":
+            q -= 1
+            while q > 0 and norm[q - 1] in " \t":
+                q -= 1
+            if q > 0 and norm[q - 1].isdigit():
+                return True  # 281 - 1 - 77 ไร่ (rai-ngan-wah) or a code: the tail of a dash chain
+        if len(n1_text) in (2, 4) and _month_before(norm, n1s):
             return True  # กุมภาฯ 68, ธ.ค. 2566: a year after a month name
         nxt = norm[n1e:n1e + 1]
         if nxt and nxt.isascii() and nxt.isalpha() and not m.group("m1") and not (
@@ -306,33 +387,33 @@ class FigureExtractor(RuleExtractor):
             return True  # 99/1, กม. 15+200, 10:30
         if not words and n1_text[0] == "0" and len(n1_text) > 1 and n1_text[1].isdigit():
             return True  # 02 123 4567, 081...: phone numbers and codes
-        gap = len(norm[n1e:n1e + 3]) - len(norm[n1e:n1e + 3].lstrip(" \t"))
-        if MONTH_RE.match(norm, n1e + gap):
+        gap = n1e
+        while gap < len(norm) and gap < n1e + 3 and norm[gap] in " \t":
+            gap += 1
+        mm = MONTH_RE.match(norm, gap)
+        if mm and not month_tail_of_abbreviation(norm, gap):
             return True  # a day before a month name, even one the dates family did not report
         if not m.group("unit") and _TIME_AFTER.match(norm, n1e):
             return True  # 10.00 น.
-        before = norm[max(0, m.start() - 30):m.start()]
         if _KIND_OF.get(m.group("unit") or "") in ("percent", "currency"):
             return False  # อยู่ที่ 87%, ระดับ 60%, เดิมที่ 260 บาท: ordinals never carry a per cent or a currency
-        nm = _NOT_AFTER.search(before)
-        if nm:
-            marker_start = m.start() - len(before) + nm.start()
-            # a marker must start a word: ที่ inside พื้นที่, ปี inside สปีด are not markers
-            if doc.starts_token(marker_start) or not _is_thai_letter(norm[marker_start - 1:marker_start]):
-                year_word = nm.group().rstrip().endswith(("ปี", "พ.ศ.", "พ.ศ", "ค.ศ.", "ค.ศ"))
-                # ปี before a number marks a year (ปี 2566, ปี 66), not "3 ปี 5 เดือน"
-                if not year_word or len(n1_text) in (2, 4):
-                    return True
-        gm = _GENERIC_ORDINAL.search(before)
-        if gm and not m.group("m1") and n1_text.isdigit():
-            ts = m.start() - len(before) + gm.start()
-            if doc.starts_token(ts) and not before[:gm.start()].rstrip().endswith(("อยู่", "ไว้", "เป็น", "ระดับ", "คือ")):
+        start = m.start()
+        found = _NOT_AFTER.find(norm, start)
+        # a marker must start a word: ที่ inside พื้นที่, ปี inside สปีด are not markers
+        if found is not None and (doc.starts_token(found[0]) or not _is_thai_letter(norm[found[0] - 1:found[0]])):
+            marker = found[1]
+            # ปี before a number marks a year (ปี 2566, ปี 66), not "3 ปี 5 เดือน"
+            if not marker.endswith(_YEAR_WORDS) or len(n1_text) in (2, 4):
+                return True
+        q = start
+        while q > 0 and norm[q - 1] in " \t":
+            q -= 1
+        if norm.endswith("ที่", 0, q) and not m.group("m1") and n1_text.isdigit():
+            if doc.starts_token(q - 3) and not norm[max(0, q - 12):q - 3].rstrip().endswith(_ORDINAL_OK_BEFORE):
                 return True  # ที่ 3: an ordinal (but อยู่ที่ 3 ล้านคน is a quantity)
-        if _QUOTE_BEFORE.search(before) and not m.group("m1"):
-            unit_form = m.group("unit") or ""
-            if _KIND_OF.get(unit_form) not in ("currency", "percent"):
-                return True  # "3 แกน สร้างอนาคต": a quoted name
-        if words and _RELATION_BEFORE.search(before):
+        if q > 0 and norm[q - 1] in "\"'" and not m.group("m1"):
+            return True  # "3 แกน สร้างอนาคต": a quoted name
+        if words and _RELATION_BEFORE.start(norm, start) is not None:
             return True
         return False
 
@@ -344,5 +425,13 @@ class FigureExtractor(RuleExtractor):
                 attrs[key] = next((m.attrs[key] for m in mentions if m.attrs.get(key)), None)
         return attrs
 
-    def resolve(self, doc: Doc, mentions: list[Mention]) -> list[Fact]:
-        return super().resolve(doc, mentions)
+
+
+def _month_before(norm: str, pos: int) -> bool:
+    """A month name (กุมภาฯ, ธ.ค.) right before ``pos``: the number there is its year."""
+    q = pos
+    while q > 0 and norm[q - 1] in " \t":
+        q -= 1
+    if q > 0 and norm[q - 1] == "ฯ":
+        q -= 1
+    return _MONTH_ENDS.start(norm, q, skip_spaces=False) is not None
