@@ -41,6 +41,10 @@ _THAI_ACRONYM = re.compile(r"^(?:[ก-ฮ]{1,5}\.){1,5}(?:[ก-ฮ]{1,4}\.?)?$")
 _LATIN_ALIAS = re.compile(r"^[A-Za-z][A-Za-z0-9&.\- ]{0,60}$")
 _BY_UNIT = re.compile(r"[ \t]*โดย(?:เจ้าหน้าที่)?[ \t]*$")
 _NUMBERED = re.compile(r"[ \t]*(?:เขต|ภาค|ที่|พื้นที่|ศูนย์ที่)[ \t]*\d")
+# Words a name never ends on (…ดูแลและ, กองทุนช่วยเหลือผู้).
+_SUFFIX = re.compile(r"(?:ในพระบรมราชูปถัมภ์|ในพระราชูปถัมภ์|ในพระบรมราชินูปถัมภ์|\(องค์การมหาชน\)|ฯ)$")
+_THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
+_NO_END = frozenset({"และ", "เพื่อ", "แห่ง", "ผู้", "การ", "ความ", "ของ", "ใน", "ที่", "กับ", "หรือ"})
 _ADMIN_WORDS = frozenset({"จังหวัด", "อำเภอ", "ตำบล"})
 _ADMIN_END = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|เขต|ภาค|หมู่บ้าน|พื้นที่|ชุมชน)$")
 # Function words that never occur inside a company's name.
@@ -293,6 +297,16 @@ class OrgExtractor(RuleExtractor):
         Returns an end <= ``pos`` when the run of words is too long to be a name (a description).
         """
         tokens = doc.tokens
+        if max_tokens <= 4:
+            # A short place-like name set off by a space (รพ.แกลง จ.ระยอง) is taken whole: the
+            # tokenizer cuts unknown place names into pieces that may look like stop words.
+            run = _THAI_RUN.match(text, pos)
+            if run and run.end() - pos <= 10 and (run.end() == len(text) or not _is_thai(text[run.end()])) \
+                    and text[pos:run.end()] not in self.stop:
+                q = self._qualifier_re.match(text, run.end())
+                if q and q.end() > run.end() and text[run.end()] in " \t" and not q.group().lstrip().startswith("จ"):
+                    return q.end(), True
+                return run.end(), False
         i = bisect.bisect_left(tokens, (pos, -1))
         end = pos
         limit = s + 90
@@ -341,7 +355,7 @@ class OrgExtractor(RuleExtractor):
                 break
         # A name never ends on a joining word (…กำกับดูแลและ).
         j = bisect.bisect_left(tokens, (end, -1)) - 1
-        while j >= 0 and tokens[j][1] == end and tokens[j][0] > pos and text[tokens[j][0]:end] in self.weak:
+        while j >= 0 and tokens[j][1] == end and tokens[j][0] > pos and text[tokens[j][0]:end] in _NO_END:
             end = tokens[j][0]
             j -= 1
         while end > pos and text[end - 1] in ".-":
@@ -458,7 +472,7 @@ class OrgExtractor(RuleExtractor):
         """The name right before "(ACRONYM)" when it starts with a head word and no rule knew it."""
         window_start = max(0, j - 100, text.rfind("\n", 0, j) + 1)
         starts = [m.start() for m in self._head_re.finditer(text, window_start, j)
-                  if m.group() in self.heads and m.group() not in ("เครือข่าย", "ชมรม")
+                  if m.group() in self.heads and m.group() not in ("เครือข่าย", "ชมรม", "กระทรวง")
                   and (doc.starts_token(m.start()) or not _is_thai(text[m.start() - 1] if m.start() else " "))]
         for best in starts:  # the farthest head that gives a clean span: the longest name
             span = text[best:j]
@@ -522,8 +536,9 @@ class OrgExtractor(RuleExtractor):
 
 
 def _key(name: str) -> str:
-    """Resolution key: spellings that differ only in spaces, case or tone marks are one body."""
-    return _TONE.sub("", fold(name))
+    """Resolution key: spellings that differ only in spaces, case, tone marks, or a patronage
+    or status suffix (ในพระบรมราชูปถัมภ์, (องค์การมหาชน), ฯ) are one body."""
+    return _TONE.sub("", _SUFFIX.sub("", fold(name)))
 
 
 def _is_thai(ch: str) -> bool:
