@@ -229,6 +229,12 @@ class FigureExtractor(RuleExtractor):
                 if made:
                     taken.append((m.start(), m.end()))
         out.sort(key=lambda mention: mention.norm_start)
+        # "ประมาณ 22 ชั่วโมง 20 นาที": one duration written in two units shares its qualifier
+        for before, after in zip(out, out[1:]):
+            if after.attrs["qualifier"] is None and before.attrs["qualifier"] is not None \
+                    and _KIND_OF.get(before.attrs["unit"]) == "time" == _KIND_OF.get(after.attrs["unit"]) \
+                    and not norm[before.norm_end:after.norm_start].strip():
+                after.attrs["qualifier"] = before.attrs["qualifier"]
         return out
 
     # -- one candidate ------------------------------------------------------
@@ -418,11 +424,11 @@ class FigureExtractor(RuleExtractor):
         return False
 
     def merge_attrs(self, mentions: list[Mention]) -> dict[str, Any]:
-        """The first mention's fields; a qualifier or an 'about' missing there is taken from a later one."""
+        """The first mention's fields (its qualifier is what the article first states); an 'about'
+        missing there is taken from a later mention."""
         attrs = dict(mentions[0].attrs)
-        for key in ("qualifier", "about"):
-            if attrs.get(key) is None:
-                attrs[key] = next((m.attrs[key] for m in mentions if m.attrs.get(key)), None)
+        if attrs.get("about") is None:
+            attrs["about"] = next((m.attrs["about"] for m in mentions if m.attrs.get("about")), None)
         return attrs
 
 
