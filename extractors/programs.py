@@ -51,6 +51,7 @@ _CHUNK = re.compile(r"[^\s()\[\]{}\"'“”‘’,;]+")
 _SPACES = re.compile(r"[ \t]*")
 _QUOTE_CHAR = re.compile(r"[\"']")
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9#&+'./: -]")
+_MONEY = re.compile(r"[ \t]?[0-9]{1,3}(?:,[0-9]{3})*[ \t]?บาท(?![ก-๙])")
 _OR = re.compile(r"[ \t]?หรือ[ \t]?")
 _QUOTE_OPEN = re.compile(r"[ \t]*([\"'])")
 # "1 ตำบล 1 ผลิตภัณฑ์", "หนึ่งตำบลหนึ่งผลิตภัณฑ์": a program-naming pattern of its own.
@@ -159,10 +160,11 @@ class ProgramExtractor(RuleExtractor):
         active = {c: e for c, e in self.p.cues.items() if self.report_optional or not e.get("optional")}
         plain = _rx(c for c, e in active.items() if not e.get("marked"))
         marked = _rx(c for c, e in active.items() if e.get("marked"))
+        heads = _rx(w for e in active.values() for w in e.get("event_heads", ()))
         # A marked cue (งาน) is looked at only when a quote, a Latin-script name or a number follows,
         # at once or after a short descriptor: most งาน are หน่วยงาน, การทำงาน (half of all cue hits).
         self.scan_re = re.compile(
-            rf"{plain}|(?:{marked})(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"'])")
+            rf"{plain}|(?:{marked})(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"']|(?:{heads}))")
 
     def dictionary_words(self) -> Iterable[str]:
         # Cue words whole, so that โครงการ is not cut into โครง|การ... by the tokenizer.
@@ -229,6 +231,12 @@ class ProgramExtractor(RuleExtractor):
             if end > c.end():
                 return self._make(doc, spaced, end, "programs/cue_counted")
         if entry.get("marked"):
+            # งานวันเด็กแห่งชาติ: a day's event is named by the day
+            if pos == spaced and text.startswith(tuple(entry.get("event_heads", ())), pos):
+                end = self._thai_end(doc, pos)
+                if end > pos + 4 and not self._generic(text[pos:end], doc, pos):
+                    end = self._ordinal_end(text, end)
+                    return self._make(doc, pos, end, "programs/cue_event_day")
             # งาน "..." / งานสัมมนา "...": only a quote after a short descriptor names an event.
             return self._descriptor_quote(doc, cue_end, cue_start)
         if spaced != pos:
@@ -478,6 +486,11 @@ class ProgramExtractor(RuleExtractor):
         return nxt if nxt > sp else self._strip_dangling(doc, start, end)
 
     def _ordinal_end(self, text: str, end: int) -> int:
+        if text.endswith("เงิน", 0, end):
+            # a sum of money names the program: เติมเงิน 10,000 บาท
+            money = _MONEY.match(text, end)
+            if money is not None:
+                end = money.end()
         m = self.p.ordinal_re.match(text, end) or _YEAR.match(text, end)
         if m is None and self.p.ordinal_tail_re.search(text, max(0, end - 30), end):
             m = _NUMBER.match(text, end)
