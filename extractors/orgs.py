@@ -134,6 +134,7 @@ class OrgExtractor(RuleExtractor):
         self._head_re = re.compile("|".join(re.escape(h) for h in head_words))
         prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=len, reverse=True))
         countries = "|".join(re.escape(c) for c in sorted(_country_names(), key=len, reverse=True))
+        self._country_re = re.compile(f"[ \t]?(?:ประเทศ|แห่ง)?({countries})")
         self._bare_prov_re = re.compile(f"(?:{prov})")
         self._prov_re = re.compile(f"(?:จังหวัด|จ\\.)?[ \t]*(?:{prov})")
         # What may follow a name and still belong to it: a number, an area, a branch, a province.
@@ -176,6 +177,13 @@ class OrgExtractor(RuleExtractor):
             full = k in self._full
             if not self._bounded(doc, text, s, e, lenient=full and e - s >= 6):
                 continue
+            if full and len(cands) == 1 and self.gaz.entries[cands[0]].type in ("ministry", "department"):
+                # กระทรวงการต่างประเทศญี่ปุ่น: another country's ministry, not ours.
+                c = self._country_re.match(text, e)
+                if c and c.group(1) not in ("ไทย", "ประเทศไทย") and doc.ends_token(c.end()):
+                    name = _WS.sub(" ", text[s:c.end()])
+                    hits.append(_Hit(s, c.end(), "orgs/foreign_body", [name], kind=self.gaz.entries[cands[0]].type, full=True))
+                    continue
             hits.append(_Hit(s, e, "orgs/gazetteer", list(cands), full=full))
 
     def _bounded(self, doc: Doc, text: str, s: int, e: int, lenient: bool) -> bool:
@@ -562,7 +570,8 @@ def _parts(text: str, s: int, e: int) -> list[tuple[int, int]]:
 def _country_names() -> set[str]:
     from pythainlp.corpus import countries
 
-    return set(countries()) | {"ไทย", "สหรัฐอเมริกา", "สหรัฐฯ", "จีน", "ญี่ปุ่น", "เกาหลีใต้", "สหราชอาณาจักร"}
+    return set(countries()) | {"ไทย", "สหรัฐอเมริกา", "สหรัฐฯ", "สหรัฐ", "จีน", "ญี่ปุ่น", "เกาหลีใต้", "สหราชอาณาจักร",
+                               "อังกฤษ", "สาธารณรัฐประชาชนจีน", "สปป.ลาว", "เมียนมา"}
 
 
 def _province_names() -> set[str]:
