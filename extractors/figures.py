@@ -298,6 +298,8 @@ class FigureExtractor(RuleExtractor):
                 and not m.group("n2"):
             v1 += HALF  # 2 ปีครึ่ง, 2 ชั่วโมงครึ่ง
             end = m.end("unit") + len("ครึ่ง")
+        if kind == "percent" and not marked and norm[n1s - 1:n1s] == "-" and norm[n1s - 2:n1s - 1] in (" ", "\t", "\n"):
+            v1 = -v1  # เศรษฐกิจขยายตัว -1.5%: a negative change
         values = [v1 * mult1]
         num_end = m.end("m1") if m.group("m1") else n1e
         if m.group("n2"):
@@ -314,6 +316,11 @@ class FigureExtractor(RuleExtractor):
             big = (m.group("m1") or m.group("m2") or words) and values[0] >= BIG
             if not big and (words or not self._money_word_before(norm, m.start())):
                 return []
+            q = num_end
+            while q < len(norm) and norm[q] in " \t":
+                q += 1
+            if not big and _is_thai_letter(norm[q:q + 1]) and not _NEXT_WORD.match(norm, q):
+                return []  # เงินเดือน 5,300 เชคเกล: a unit we do not know follows, not baht
             if m.group("n2") and len(values) == 1:
                 return []
             unit, kind = "THB", "currency"
@@ -371,6 +378,12 @@ class FigureExtractor(RuleExtractor):
             return True  # กม. 15+200
         if prev == "-" and prev2 and not prev2.isspace() and prev2 != "%":  # 0.7%-1.4% is a range
             return True
+        if prev == "-" and _KIND_OF.get(m.group("unit") or "") != "percent":
+            q = n1s - 1
+            while q > 0 and norm[q - 1] in " \t":
+                q -= 1
+            if q > 0 and norm[q - 1].isalpha():
+                return True  # โควิด -19, COVID -19: a name (but ขยายตัว -2.3% is a negative change)
         chunk_start = max(norm.rfind(" ", 0, n1s), norm.rfind("\n", 0, n1s), norm.rfind("\t", 0, n1s)) + 1
         if norm.startswith("#", chunk_start):
             return True  # #ช่วย24ชั่วโมง: a hashtag
