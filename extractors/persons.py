@@ -39,6 +39,8 @@ _RUN = re.compile(f"[{THAI}]+")
 # Two space-separated Thai words, at every word start (zero-width: pairs overlap).
 _PAIR = re.compile(f"(?<![{THAI}])(?=([{THAI}]{{2,20}}) ([{THAI}]{{2,25}})(?![{THAI}]))")
 _QUOTES = "\"'“”‘’"
+_VOWEL = re.compile("[\u0e30-\u0e39\u0e40-\u0e44\u0e47\u0e31\u0e33]")
+_COUNT_BEFORE = re.compile(r"\d[\d,.]*\s*$")
 # Words that open an organisation or place, never a name.
 _NOT_NAME_START = re.compile(r"(?:ฝ่าย|สำนัก|กระทรวง|กรม|คณะ|จังหวัด|อำเภอ|ประเทศ|แห่ง|ประจำ|ของ|เพื่อ|ทั้ง)")
 _QUOTED = re.compile(f"[\"'“‘]([{THAI}]{{2,15}})[\"'”’]")
@@ -148,7 +150,8 @@ class PersonExtractor(RuleExtractor):
         self._title_start = re.compile("[" + re.escape("".join(first_chars)) + "]")
         self._title_scan = re.compile(f"(?:ว่าที่\\s?)?(?:{trie_regex(sorted(self.lex.title_forms))})")
         names = sorted({n for m in self.lex.cabinet.values() for n in [m.name, *m.aliases]}, key=len, reverse=True)
-        self._cabinet_re = re.compile(f"(?<![{THAI}])(?:{trie_regex(names)})(?![{THAI}])")
+        # Cabinet members' full names are distinctive: also glued to a word before (และอนุชา นาคาศัย).
+        self._cabinet_re = re.compile(f"(?:{trie_regex(names)})(?![{THAI}])")
         self._role_scan = self.roles.head_re
         firsts = sorted({m.first for m in self.lex.cabinet.values()}, key=len, reverse=True)
         self._cabinet_first_re = re.compile(f"(?:{trie_regex(firsts)})")
@@ -208,7 +211,8 @@ class PersonExtractor(RuleExtractor):
             w = norm[s:k]
             # นายจ้าง, คุณภาพ: an ordinary word (the tokenizer keeps it whole), unless what
             # follows the title is a known first name.
-            if w in self.lex.title_compounds and ctx.doc.ends_token(k) and rest not in self.lex.first_names:
+            if w in self.lex.title_compounds and ctx.doc.ends_token(k) and (
+                    rest not in self.lex.first_names or k == e + len(rest)):
                 return False
         return True
 
@@ -221,22 +225,24 @@ class PersonExtractor(RuleExtractor):
         if not m:
             return s
         end = m.end()
+        run = norm[s:end]
+        lex = self.lex
+        # Cut before a clause word, title or role glued to it; before any clause word when
+        # what precedes is a known first name (นายทักษิณพูด..., นายวิษณุยังกล่าว).
+        listed = run in lex.first_names or fold_name(run) in lex.cabinet_by_first
         for k in range(s + 2, end):
             if not ctx.doc.starts_token(k):
                 continue
-            if self.lex.glued_re.match(norm, k) or ctx.title_at(k) or self._long_role_at(norm, k):
+            if lex.glued_re.match(norm, k) or ctx.title_at(k) or self._long_role_at(norm, k):
+                return k
+            if not listed and lex.clause_re.match(norm, k) and (
+                    norm[s:k] in lex.first_names or fold_name(norm[s:k]) in lex.cabinet_by_first
+                    or (known_first and norm[s:k] in known_first)):
                 return k
         if known_first:
             for f in sorted(known_first, key=len, reverse=True):
                 if end - s > len(f) and norm.startswith(f, s) and ctx.doc.starts_token(s + len(f)):
                     return s + len(f)
-        run = norm[s:end]
-        if run not in self.lex.first_names and fold_name(run) not in self.lex.cabinet_by_first:
-            # นายทักษิณพูด..., พล.อ.ประวิตรให้การต้อนรับ: a known first name, then a clause word.
-            for k in range(s + 2, end - 1):
-                if ctx.doc.starts_token(k) and self.lex.clause_re.match(norm, k) and (
-                        norm[s:k] in self.lex.first_names or fold_name(norm[s:k]) in self.lex.cabinet_by_first):
-                    return k
         return end
 
     def _long_role_at(self, norm: str, k: int) -> bool:
@@ -293,33 +299,39 @@ class PersonExtractor(RuleExtractor):
                 if se is not None:
                     last = re.sub(r"\s+", " ", norm[q:se])
                     end = se
-            if not self._plausible(first, last, titles, known):
+            if not self._plausible(first, last, titles, known, not self._clause_inside(ctx, s, e)):
                 continue
             surface = first if last is None else f"{first} {last}"
             hits.append(NameHit(p, end, first, last, titles, "persons/title_name", surface))
             pos = end
         return hits
 
-    def _plausible(self, first: str, last: str | None, titles: list[str], known: dict[str, set[str]]) -> bool:
+    def _plausible(self, first: str, last: str | None, titles: list[str], known: dict[str, set[str]],
+                   unknown_piece: bool = True) -> bool:
         """A title followed by an ordinary word is not a name (นายรัฐมนตรี, คุณจะ...)."""
         lex = self.lex
-        if len(first) > 20 or first in NOT_NAMES:
+        if len(first) > 20 or first in NOT_NAMES or _NOT_NAME_START.match(first):
             return False
+        c = lex.clause_re.match(first)
+        if c and c.end() == len(first):
+            return False  # นาย ที่...
         if any(lex.title_forms.get(t, {}).get("kind") == "religious" for t in titles):
             return True  # หลวงพ่อคูณ: monks' names are often ordinary words
+        if all(t in lex.weak_titles for t in titles):
+            # คุณ, อาจารย์, อ.: also ordinary words (อ. is also อำเภอ); the name must look like one.
+            return not any(t.endswith(".") for t in titles) and last is not None \
+                and (first in lex.first_names or first not in lex.dictionary) \
+                and (last in lex.family_names or last not in lex.dictionary)
         if fold_name(first) in known or first in lex.first_names:
             return True
-        c = lex.clause_re.match(first)
-        if c and (c.end() == len(first) or lex.dictionary.__contains__(first[:c.end()])) and len(first) > 12:
-            return False
-        if c and c.end() == len(first):
-            return False
-        if all(t in lex.weak_titles for t in titles):
-            # คุณ, อาจารย์: also ordinary words; the name must look like one.
-            return last is not None and first not in lex.dictionary and (
-                last in lex.family_names or last not in lex.dictionary)
         if last is None and any(f.startswith(first) for f in lex.role_entries):
             return False  # นายรัฐมนตรี (a typo of นายกรัฐมนตรี), not a name
+        if last is None:
+            # นางนอน, ด.ญ.อายุ, นายไม่จ่าย...: ordinary words after an honorific.  After a rank or
+            # an academic title (พล.ท.สรรเสริญ) a dictionary word is still a name.
+            honorific = all(lex.title_forms.get(t, {}).get("kind") == "honorific" for t in titles)
+            if honorific and (first in lex.dictionary or not unknown_piece):
+                return False
         return True
 
     def _untitled(self, ctx: _Ctx, persons_full: dict[str, tuple[str, str]]) -> list[NameHit]:
@@ -327,6 +339,8 @@ class PersonExtractor(RuleExtractor):
         norm, lex = ctx.norm, self.lex
         hits: list[NameHit] = []
         for m in self._cabinet_re.finditer(norm):
+            if m.start() and _THAI_LETTER.match(norm[m.start() - 1]) and not ctx.doc.starts_token(m.start()):
+                continue
             first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
             hits.append(NameHit(m.start(), m.end(), first, last, [], "persons/known_name", f"{first} {last}"))
         if persons_full:
@@ -337,7 +351,12 @@ class PersonExtractor(RuleExtractor):
                 hits.append(NameHit(m.start(), m.end(), first, last, [], "persons/repeated_name", f"{first} {last}"))
         for m in _PAIR.finditer(norm):
             first, last = m.group(1), m.group(2)
-            if first not in lex.first_names or not self._surname_like(ctx, m.start(2), first, last):
+            if _COUNT_BEFORE.search(norm, max(0, m.start() - 12), m.start()):
+                continue  # "120 ราย ..." : a classifier after a number, not a first name
+            if first not in lex.first_names and not (
+                    last in lex.cabinet_surnames and first not in lex.dictionary and len(first) >= 3):
+                continue  # a listed first name, or any name before a known family's surname
+            if not self._surname_like(ctx, m.start(2), first, last):
                 continue
             if lex.clause_re.fullmatch(first) or first in lex.role_entries:
                 continue
@@ -356,8 +375,12 @@ class PersonExtractor(RuleExtractor):
         if word in lex.family_names or word in lex.cabinet_surnames:
             return not (first in lex.dictionary and word in lex.dictionary) or word in lex.cabinet_surnames
         c = lex.clause_re.match(word)
-        if first in lex.dictionary or len(word) < 3 or word in lex.dictionary or (
-                c and ctx.doc.ends_token(k + c.end())):
+        if len(word) < 3 or word in lex.dictionary or (c and ctx.doc.ends_token(k + c.end())):
+            return False
+        if first in lex.dictionary and (len(word) < 4 or not self._unknown_piece(ctx, k, k + len(word))
+                                        or not _VOWEL.search(word) or self._clause_inside(ctx, k, k + len(word))):
+            # วิวัฒน์ is also a word: the surname must hold a piece no dictionary knows, have a
+            # vowel (not an acronym written without dots: สปสช) and no clause word inside.
             return False
         if any(word.startswith("และ", i) and ctx.doc.starts_token(k + i) for i in range(2, len(word) - 2)):
             return False
@@ -420,6 +443,17 @@ class PersonExtractor(RuleExtractor):
                                                                         or not _THAI_LETTER.match(norm[m.start() - 1])):
                 hits.append(NameHit(m.start(), m.end(), nick, None, [], "persons/nickname", nick))
         return hits
+
+    def _clause_inside(self, ctx: _Ctx, s: int, e: int) -> bool:
+        """A clause word (ไม่, ที่, ใน, ถูก...) starts a token of norm[s:e] and ends on a token end."""
+        norm = ctx.norm
+        for k in range(s, e):
+            if ctx.doc.starts_token(k):
+                for rx in (self.lex.clause_re, self.lex.glued_re):
+                    c = rx.match(norm, k, e)
+                    if c and ctx.doc.ends_token(c.end()):
+                        return True
+        return False
 
     def _unknown_piece(self, ctx: _Ctx, s: int, e: int) -> bool:
         """Some token of norm[s:e] is not a dictionary word (a name newmm cut into pieces)."""
