@@ -148,7 +148,6 @@ class OrgExtractor(RuleExtractor):
             r"|(?:วุฒิสภา|สภาผู้แทนราษฎร)(?![\u0e01-\u0e4e]))")
         self._company_re = re.compile(
             r"(?P<head>บริษัท|บจก\.|บมจ\.|ธนาคาร)[ \t]*(?P<body>[^\s()\n\"'][^()\n\"']{0,60}?)[ \t]*จำกัด(?:[ \t]*\(มหาชน\))?")
-        self._head_names = set(self.heads) | set(self.abbrev)
         # Folded full names (no spaces, case-folded), sorted for prefix search.
         self._loose_names = sorted(self.gaz._names)
 
