@@ -99,7 +99,8 @@ _WORDS = sorted(entries("date_words"), key=lambda e: len(e["form"]), reverse=Tru
 _REL_OF = {e["form"]: (e["unit"], e["offset"]) for e in _WORDS}
 _RELATIVE_RE = re.compile(trie_pattern(_REL_OF))
 # ทุกวันนี้ "nowadays", เร็ววันนี้ "soon", 10 ปีที่ผ่านมา "the past ten years" are not dates.
-_NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว|\d[ \t]?)$")
+_NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว)$")
+_COUNT_BEFORE = re.compile(r"\d[ \t]?$")  # 10 ปีที่ผ่านมา: a span of years, not last year
 
 _WEEKDAY = re.compile(r"วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?[ \t]*(?:ที่)?[ \t]*$")
 
@@ -313,10 +314,12 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
         for m in _RELATIVE_RE.finditer(norm):
             if not free(m.start(), m.end()) or _NOT_RELATIVE_AFTER.search(norm, max(0, m.start() - 4), m.start()):
                 continue
+            unit, offset = _REL_OF[m.group()]
+            if unit != "day" and _COUNT_BEFORE.search(norm, max(0, m.start() - 2), m.start()):
+                continue
             after = _EXPLICIT_AFTER.match(norm, m.end())
             if after and after.end() in day_starts:
                 continue  # วันนี้ (4 ธันวาคม 2566): the article names the day itself
-            unit, offset = _REL_OF[m.group()]
             if unit == "day":
                 value, gran = (pub + timedelta(days=offset)).isoformat(), "day"
             elif unit == "month":
