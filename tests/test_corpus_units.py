@@ -156,3 +156,14 @@ def test_clean_folds_blank_lines_left_by_removal() -> None:
 ])
 def test_normalize_published(value: object, expected: str | None) -> None:
     assert normalize_published(value) == expected
+
+
+@pytest.mark.parametrize("line", ["Share " * 40 + "x", "Facebook  | " * 40 + "ข่าว", "แชร์ " * 60 + "ต่อ",
+                                  "1," * 400 + "x", "© " * 200 + "x" * 300])
+def test_boilerplate_patterns_do_not_backtrack(line: str) -> None:
+    """A long line that almost matches must fail fast (nested quantifiers once took minutes here)."""
+    import time
+
+    t0 = time.perf_counter()
+    clean("ย่อหน้าแรก\n" + line + "\nย่อหน้าสุดท้าย")
+    assert time.perf_counter() - t0 < 0.5
