@@ -98,8 +98,9 @@ _PHONE_BEFORE = re.compile(r"(?:โทร|โทรศัพท์|โทรส�
 _WORDS = sorted(entries("date_words"), key=lambda e: len(e["form"]), reverse=True)
 _REL_OF = {e["form"]: (e["unit"], e["offset"]) for e in _WORDS}
 _RELATIVE_RE = re.compile(trie_pattern(_REL_OF))
-# ทุกวันนี้ "nowadays", เร็ววันนี้ "soon", 10 ปีที่ผ่านมา "the past ten years" are not dates.
-_NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว)$")
+# ทุกวันนี้ "nowadays", เร็ววันนี้ "soon", หลายปีที่ผ่านมา "the past years", ครึ่งปีที่ผ่านมา "the past
+# half year", ทีละปี ปีหน้า "year after year": not one calendar day, month or year.
+_NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว|หลาย|ครึ่ง|กี่|ทีละ|แต่ละ|ละ)[ \t]?$")
 _COUNT_BEFORE = re.compile(r"\d[ \t]?$")  # 10 ปีที่ผ่านมา: a span of years, not last year
 
 _WEEKDAY = re.compile(r"วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?[ \t]*(?:ที่)?[ \t]*$")
@@ -312,7 +313,7 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
     if pub is not None:
         day_starts = {h.start for h in hits if h.granularity == "day"}
         for m in _RELATIVE_RE.finditer(norm):
-            if not free(m.start(), m.end()) or _NOT_RELATIVE_AFTER.search(norm, max(0, m.start() - 4), m.start()):
+            if not free(m.start(), m.end()) or _NOT_RELATIVE_AFTER.search(norm, max(0, m.start() - 6), m.start()):
                 continue
             unit, offset = _REL_OF[m.group()]
             if unit != "day" and _COUNT_BEFORE.search(norm, max(0, m.start() - 2), m.start()):
