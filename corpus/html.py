@@ -161,10 +161,15 @@ def soup_text(html: str) -> str:
     for el in soup(_DROP_TAGS):
         el.decompose()
     root = soup.find("article") or soup.find("main") or soup.find(attrs={"role": "main"}) or soup.body or soup
-    total = len(root.get_text())
+    has_paragraphs = root.find("p") is not None
+
+    def weight(node: Any) -> int:  # as in prune(): paragraph text, or all text on a page without <p>
+        return sum(len(p.get_text()) for p in node.find_all("p")) if has_paragraphs else len(node.get_text())
+
+    total = weight(root)
     for el in root.find_all(_is_furniture):
         # A wrapper holding most of the page (class="content has-sidebar") is not furniture.
-        if not el.decomposed and len(el.get_text()) < total // 2:
+        if not el.decomposed and 2 * weight(el) < total:
             el.decompose()
     lines = (_SPACES.sub(" ", line).strip() for line in root.get_text("\n").split("\n"))
     return "\n".join(line for line in lines if line)

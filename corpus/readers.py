@@ -130,6 +130,8 @@ def read_paths(paths: Iterable[str | Path], settings: Settings | None = None,
     """Articles and read errors from files and folders, in a deterministic order, streaming."""
     settings = settings or Settings()
     stats = stats if stats is not None else ReadStats()
+    if isinstance(paths, (str, Path)):  # one path, not an iterable of characters
+        paths = [paths]
     for given in paths:
         path = Path(given)
         if path.is_dir():
