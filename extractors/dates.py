@@ -100,7 +100,7 @@ _REL_OF = {e["form"]: (e["unit"], e["offset"]) for e in _WORDS}
 _RELATIVE_RE = re.compile(trie_pattern(_REL_OF))
 # ทุกวันนี้ "nowadays", เร็ววันนี้ "soon", หลายปีที่ผ่านมา "the past years", ครึ่งปีที่ผ่านมา "the past
 # half year", ทีละปี ปีหน้า "year after year": not one calendar day, month or year.
-_NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว|หลาย|ครึ่ง|กี่|ทีละ|แต่ละ|ละ)[ \t]?$")
+_NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว|หลาย|ครึ่ง|กี่|ทีละ|แต่ละ)[ \t]?$")
 _COUNT_BEFORE = re.compile(r"\d[ \t]?$")  # 10 ปีที่ผ่านมา: a span of years, not last year
 
 _WEEKDAY = re.compile(r"วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?[ \t]*(?:ที่)?[ \t]*$")
