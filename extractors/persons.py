@@ -39,6 +39,9 @@ _RUN = re.compile(f"[{THAI}]+")
 # Two space-separated Thai words, at every word start (zero-width: pairs overlap).
 _PAIR = re.compile(f"(?<![{THAI}])(?=([{THAI}]{{2,20}}) ([{THAI}]{{2,25}})(?![{THAI}]))")
 _QUOTES = "\"'“”‘’"
+# Function words no surname begins with.
+_FUNCTION_START = re.compile(
+    "(?:ที่|ใน|ของ|และ|กับ|จาก|ให้|ได้|เป็น|จะ|ว่า|ซึ่ง|โดย|เพื่อ|ตาม|แต่|หรือ|ก็|ไม่|ยัง|จึง|ต่อ|ถึง|เมื่อ|ด้วย|แล้ว)")
 _VOWEL = re.compile("[\u0e30-\u0e39\u0e40-\u0e44\u0e47\u0e31\u0e33]")
 _COUNT_BEFORE = re.compile(r"\d[\d,.]*\s*$")
 # Words that open an organisation or place, never a name.
@@ -266,6 +269,8 @@ class PersonExtractor(RuleExtractor):
         c = lex.clause_re.match(norm, k)
         if c and (c.end() == end or ctx.doc.ends_token(c.end())):
             return None
+        if _FUNCTION_START.match(word):
+            return None  # ที่วัด...: a function word (the tokenizer may glue it to the next word)
         if ctx.title_at(k) or self.roles.head_at(norm, k) is not None:
             return None
         others = known.get(fold_name(first))
@@ -638,9 +643,9 @@ class PersonExtractor(RuleExtractor):
                 if len(found) == 1:
                     m = found[0]
                     if p.last is None:
-                        p.add_alias(p.name)
+                        aliases = [p.name] + p.aliases
                         p.name, p.last = m.name, m.last
-                        p.aliases = [a for a in p.aliases if a != p.name]
+                        p.aliases = [a for a in dict.fromkeys(aliases) if a != p.name]
                     holders.append(p)
             if len(holders) != 1:
                 return
