@@ -52,6 +52,7 @@ _SPACES = re.compile(r"[ \t]*")
 _QUOTE_CHAR = re.compile(r"[\"']")
 _LATIN_CHAR = re.compile(r"[A-Za-z0-9#&+'./: -]")
 _MONEY = re.compile(r"[ \t]?[0-9]{1,3}(?:,[0-9]{3})*[ \t]?บาท(?![ก-๙])")
+_EXPLAINS = re.compile(r"[ \t]+(?:โดย|ซึ่ง)")
 _OR = re.compile(r"[ \t]?หรือ[ \t]?")
 _QUOTE_OPEN = re.compile(r"[ \t]*([\"'])")
 # "1 ตำบล 1 ผลิตภัณฑ์", "หนึ่งตำบลหนึ่งผลิตภัณฑ์": a program-naming pattern of its own.
@@ -121,6 +122,7 @@ class _Patterns:
         self.quantifier_re = re.compile(f"(?:{quantifiers})$")  # written together: แต่ละโครงการ
         self.org_tail_re = re.compile(_rx(words.get("org_tail", ("\x00",))))
         self.cue_prefixes = tuple(words.get("cue_prefix", ()))
+        self.dangling_words = tuple(words.get("dangling", ()))
         self.dangling_re = re.compile(f"(?:{_rx(words.get('dangling', ()))})$")
 
 
@@ -462,7 +464,27 @@ class ProgramExtractor(RuleExtractor):
                 new_end, aliases = far
                 extra.append(text[start:end])
                 end = new_end
+            else:
+                # one more phrase, then โดย/ซึ่ง opening the explanation: the phrase is the name's
+                # second half (กิจกรรมสานพลังประชารัฐ จัดหางานให้ผู้สูงอายุ โดย...); the first half stays an alias
+                second = self._second_half(doc, end)
+                if second is not None:
+                    extra.append(text[start:end])
+                    end = second
         return end, aliases, extra
+
+    def _second_half(self, doc: Doc, end: int) -> int | None:
+        text = doc.norm
+        sp = _SPACES.match(text, end).end()
+        if sp - end != 1 or not _HAS_THAI.match(text, sp):
+            return None
+        c = _CHUNK.match(text, sp)
+        if c is None or c.end() - sp > 30 or self._thai_end(doc, sp) != c.end():
+            return None
+        if (self._starts_name(text[sp:c.end()]) or text.startswith(self.p.dangling_words, sp)
+                or self.p.start_stop_re.match(text, sp)):
+            return None
+        return c.end() if _EXPLAINS.match(text, c.end()) else None
 
     def _dangling(self, doc: Doc, start: int, end: int) -> int:
         """A name cannot end on a preposition: ...ประยุกต์สู่ “โคก หนอง นา” runs on across the space."""
