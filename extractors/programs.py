@@ -122,6 +122,7 @@ class _Patterns:
         self.quantifier_re = re.compile(f"(?:{quantifiers})$")  # written together: แต่ละโครงการ
         self.org_tail_re = re.compile(_rx(words.get("org_tail", ("\x00",))))
         self.cue_prefixes = tuple(words.get("cue_prefix", ()))
+        self.not_model = frozenset(words.get("not_model", ()))
         self.dangling_words = tuple(words.get("dangling", ()))
         self.dangling_re = re.compile(f"(?:{_rx(words.get('dangling', ()))})$")
 
@@ -631,7 +632,8 @@ class ProgramExtractor(RuleExtractor):
             if m.end() < len(text) and _HAS_THAI.match(text[m.end()]):
                 continue  # โมเดลเศรษฐกิจ: "model" as a common noun
             word = text[s:p]
-            if self.p.stop_re.fullmatch(word) or self.p.soft_re.fullmatch(word) or self._generic(word):
+            if (self.p.stop_re.fullmatch(word) or self.p.soft_re.fullmatch(word) or self._generic(word)
+                    or word in self.p.not_model):
                 continue
             mm = self._make(doc, s, m.end(), "programs/thai_model")
             if mm is not None:
