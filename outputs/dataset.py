@@ -21,6 +21,8 @@ from khaosan.pipeline.settings import Settings
 if TYPE_CHECKING:
     import pandas as pd
 
+    from khaosan.corpus.readers import ReadStats
+
     from khaosan.pipeline.runner import Result
 
 
@@ -36,6 +38,8 @@ class RunSummary:
     facts: Counter[str] = field(default_factory=Counter)
     mentions: int = 0
     seconds: float = 0.0
+    read_summary: str = ""  # files read and skipped, from the readers
+
 
     def lines(self) -> list[str]:
         rate = self.articles / self.seconds if self.seconds else 0.0
@@ -44,6 +48,8 @@ class RunSummary:
         if self.read_errors or self.extraction_errors:
             out.append(f"errors: {len(self.read_errors)} unreadable inputs, {self.extraction_errors} extractor failures "
                        "(see the errors table)")
+        if self.read_summary:
+            out.append(f"inputs: {self.read_summary}")
         if self.out is not None:
             out.append(f"dataset: {self.out}/ (facts.jsonl, *.parquet, csv/, khaosan.sqlite)")
         return out
@@ -108,10 +114,11 @@ def process_stream(items: Iterable[Article | ReadError], settings: Settings,
     return summary
 
 
-def read(paths: Iterable[str | Path], settings: Settings) -> Iterator[Article | ReadError]:
+def read(paths: Iterable[str | Path], settings: Settings, stats: ReadStats | None = None
+         ) -> Iterator[Article | ReadError]:
     from khaosan.corpus.readers import read_paths
 
-    return read_paths(paths, settings)
+    return read_paths(paths, settings, stats)
 
 
 def run_extract(paths: Iterable[str | Path], out: Path, settings: Settings | None = None,
@@ -120,10 +127,14 @@ def run_extract(paths: Iterable[str | Path], out: Path, settings: Settings | Non
     """Extract facts from files and folders into ``out`` (facts.jsonl, Parquet, CSV, SQLite)."""
     from khaosan.outputs.writers import DatasetWriter
 
+    from khaosan.corpus.readers import ReadStats
+
     settings = settings or Settings.from_env()
+    stats = ReadStats()
     with DatasetWriter(out, settings.formats, settings.batch_size) as writer:
-        summary = process_stream(read(paths, settings), settings, writer.add, progress, on_error)
+        summary = process_stream(read(paths, settings, stats), settings, writer.add, progress, on_error)
     summary.out = out
+    summary.read_summary = stats.summary()
     return summary
 
 
