@@ -162,6 +162,23 @@ class RoleParser:
             return None
         return m
 
+    def start_of(self, norm: str, s: int, e: int) -> int:
+        """Where the role whose head form spans [s, e) starts, its รอง/ผู้ช่วย and modifier included."""
+        best = s
+        for dep in ("", *DEPUTY):
+            d = s - len(dep)
+            if dep and not norm.startswith(dep, d):
+                continue
+            best = min(best, d)
+            for mod in MODIFIERS:
+                for sp in (0, 1):
+                    q = d - sp - len(mod)
+                    if q >= 0 and norm.startswith(mod, q) and (not sp or norm[d - 1] in " \t"):
+                        m = self.head_at(norm, q)
+                        if m is not None and m.end() == e:
+                            best = min(best, q)
+        return best
+
     def parse(self, ctx: Any, pos: int, nested: bool = True) -> Role | None:
         """The role that starts exactly at ``pos``, or None."""
         norm = ctx.norm

@@ -23,21 +23,20 @@ title, role alone) share a key; the fact collects every title, role and spelling
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.person_lexicon import (
-    NA_SURNAMES, THAI, Lexicon, fold_name, lexicon, surface_regex, trie_regex,
+    NA_SURNAMES, THAI, Lexicon, fold_name, lexicon, trie_regex,
 )
-from khaosan.extractors.person_roles import Role, RoleParser
+from khaosan.extractors.person_roles import Role, RoleParser, _orgs
 from khaosan.pipeline.doc import Doc, Fact, Mention
 
 _THAI_LETTER = re.compile(f"[{THAI}]")
 _RUN = re.compile(f"[{THAI}]+")
-# Two space-separated Thai words, at every word start (zero-width: pairs overlap).
-_PAIR = re.compile(f"(?<![{THAI}])(?=([{THAI}]{{2,20}}) ([{THAI}]{{2,25}})(?![{THAI}]))")
 _QUOTES = "\"'“”‘’"
 # Function words no surname begins with.
 _FUNCTION_START = re.compile(
@@ -151,11 +150,12 @@ class PersonExtractor(RuleExtractor):
         self.roles = RoleParser(self.lex)
         first_chars = sorted({f[0] for f in self.lex.title_forms} | {"ว"})
         self._title_start = re.compile("[" + re.escape("".join(first_chars)) + "]")
-        self._title_scan = re.compile(f"(?:ว่าที่\\s?)?(?:{trie_regex(sorted(self.lex.title_forms))})")
+        # Where a title may start (ว่าที่ as a word of its own: ว่าที่ ร.ต. starts there).
+        self._title_scan = re.compile(f"(?:{trie_regex(sorted(self.lex.title_forms) + ['ว่าที่'])})")
         names = sorted({n for m in self.lex.cabinet.values() for n in [m.name, *m.aliases]}, key=len, reverse=True)
         # Cabinet members' full names are distinctive: also glued to a word before (และอนุชา นาคาศัย).
         self._cabinet_re = re.compile(f"(?:{trie_regex(names)})(?![{THAI}])")
-        self._role_scan = self.roles.head_re
+        self._role_scan = re.compile(f"(?:{trie_regex(self.lex.role_forms)})")
         firsts = sorted({m.first for m in self.lex.cabinet.values()}, key=len, reverse=True)
         self._cabinet_first_re = re.compile(f"(?:{trie_regex(firsts)})")
         heads = [f for f, e in self.lex.role_entries.items() if e["out"] in ("นายกรัฐมนตรี", "ประธานาธิบดี")]
@@ -278,18 +278,23 @@ class PersonExtractor(RuleExtractor):
             return None
         return end
 
-    def _titled(self, ctx: _Ctx, known: dict[str, set[str]], known_first: set[str]) -> list[NameHit]:
+    def _title_positions(self, ctx: _Ctx) -> list[tuple[int, int, list[str]]]:
+        """(title start, name start, titles) of every title sequence followed by a name."""
+        out = []
+        for m in self._title_scan.finditer(ctx.norm):
+            got = ctx.titles(m.start())
+            if got is not None:
+                out.append((m.start(), got[0], got[1]))
+        return out
+
+    def _titled(self, ctx: _Ctx, positions: list[tuple[int, int, list[str]]], known: dict[str, set[str]],
+                known_first: set[str]) -> list[NameHit]:
         norm = ctx.norm
         hits: list[NameHit] = []
         pos = 0
-        for m in self._title_scan.finditer(norm):
-            p = m.start()
+        for p, s, titles in positions:
             if p < pos:
                 continue
-            got = ctx.titles(p)
-            if got is None:
-                continue
-            s, titles = got
             e = self._run(ctx, s, known_first)
             if e - s < 2:
                 continue
@@ -348,26 +353,27 @@ class PersonExtractor(RuleExtractor):
                 continue
             first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
             hits.append(NameHit(m.start(), m.end(), first, last, [], "persons/known_name", f"{first} {last}"))
-        if persons_full:
-            forms = sorted({f"{f} {l}" for f, l in persons_full.values()}, key=len, reverse=True)
-            rx = re.compile(f"(?<![{THAI}])(?:{'|'.join(surface_regex(x) for x in forms)})(?![{THAI}])")
-            for m in rx.finditer(norm):
-                first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
-                hits.append(NameHit(m.start(), m.end(), first, last, [], "persons/repeated_name", f"{first} {last}"))
-        for m in _PAIR.finditer(norm):
-            first, last = m.group(1), m.group(2)
-            if _COUNT_BEFORE.search(norm, max(0, m.start() - 12), m.start()):
+        for first, last in set(persons_full.values()):
+            for s, e in _find_name(norm, first, last):
+                hits.append(NameHit(s, e, first, last, [], "persons/repeated_name", f"{first} {last}"))
+        runs = [(m.start(), m.end()) for m in _RUN.finditer(norm)]
+        for (s1, e1), (s2, e2) in zip(runs, runs[1:]):
+            # Two words separated by one space (the runs are maximal: no letter around them).
+            if s2 != e1 + 1 or norm[e1] != " " or not 2 <= e1 - s1 <= 20 or not 2 <= e2 - s2 <= 25:
+                continue
+            first, last = norm[s1:e1], norm[s2:e2]
+            if first not in lex.first_names and last not in lex.cabinet_surnames:
+                continue
+            if _COUNT_BEFORE.search(norm, max(0, s1 - 12), s1):
                 continue  # "120 ราย ..." : a classifier after a number, not a first name
             if first not in lex.first_names and not (
                     last in lex.cabinet_surnames and first not in lex.dictionary and len(first) >= 3):
                 continue  # a listed first name, or any name before a known family's surname
-            if not self._surname_like(ctx, m.start(2), first, last):
+            if not self._surname_like(ctx, s2, first, last):
                 continue
             if lex.clause_re.fullmatch(first) or first in lex.role_entries:
                 continue
-            s = m.start()
-            e = s + len(first) + 1 + len(last)
-            hits.append(NameHit(s, e, first, last, [], "persons/name_list", f"{first} {last}"))
+            hits.append(NameHit(s1, e2, first, last, [], "persons/name_list", f"{first} {last}"))
         return hits
 
     def _surname_like(self, ctx: _Ctx, k: int, first: str, word: str) -> bool:
@@ -396,13 +402,11 @@ class PersonExtractor(RuleExtractor):
         if not firsts:
             return []
         norm, lex = ctx.norm, self.lex
-        rx = re.compile("|".join(re.escape(f) for f in sorted(firsts, key=len, reverse=True)))
         hits = []
-        for m in rx.finditer(norm):
-            s, e = m.start(), m.end()
+        for word, s in ((w, s) for w in firsts for s in _find_all(norm, w)):
+            e = s + len(word)
             before = norm[s - 1] if s else " "
             after = norm[e] if e < len(norm) else " "
-            word = m.group(0)
             open_before = not _THAI_LETTER.match(before)
             if not open_before:
                 # รัฐมนตรีสุริยะ, นายกฯเศรษฐา: glued to a role.
@@ -518,7 +522,8 @@ class PersonExtractor(RuleExtractor):
         ctx = _Ctx(doc, self)
         # Pass 1: titled names, to learn the article's full names; pass 2 uses them to
         # tell "นายชัยวุฒิ กล่าว" (first name) from "นายชัยวุฒิ ธนาคมานุสรณ์".
-        first_pass = self._titled(ctx, {}, set())
+        positions = self._title_positions(ctx)
+        first_pass = self._titled(ctx, positions, {}, set())
         known: dict[str, set[str]] = {}
         for h in first_pass:
             if h.last:
@@ -527,7 +532,7 @@ class PersonExtractor(RuleExtractor):
             first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
             known.setdefault(fold_name(first), set()).add(fold_name(last))
         known_first = {h.first for h in first_pass if h.last}
-        titled = self._titled(ctx, known, known_first)
+        titled = self._titled(ctx, positions, known, known_first)
         full = {fold_name(f"{h.first}{h.last}"): (h.first, h.last) for h in titled if h.last}
         untitled = self._untitled(ctx, full)
         for h in untitled:
@@ -594,9 +599,16 @@ class PersonExtractor(RuleExtractor):
         for h in hits:
             starts[h.start] = h
         loose: list[Role] = []
+        covered = sorted(claimed + [(h.start, h.end) for h in hits])
+        cov_starts = [a for a, _ in covered]
+        last_end = -1
         for m in self._role_scan.finditer(norm):
-            s = m.start()
-            if any(a <= s < b for a, b in claimed) or any(h.start <= s < h.end for h in hits):
+            s = self.roles.start_of(norm, m.start(), m.end())
+            if s < last_end:
+                continue
+            last_end = m.end()
+            i = bisect.bisect_right(cov_starts, s) - 1
+            if i >= 0 and any(a <= s < b for a, b in covered[max(0, i - 3):i + 1]):
                 continue
             r = self.roles.parse(ctx, s)
             if r is None:
@@ -670,9 +682,29 @@ class PersonExtractor(RuleExtractor):
         return [Fact(self.family, key, dict(ms[0].attrs), ms, doc.doc_id) for key, ms in groups.items()]
 
 
-def _ministry_names() -> set[str]:
-    from khaosan.extractors.person_roles import _orgs
+def _find_all(text: str, word: str):
+    i = text.find(word)
+    while i >= 0:
+        yield i
+        i = text.find(word, i + 1)
 
+
+def _find_name(text: str, first: str, last: str):
+    """Spans of "first last" (any run of spaces between) as whole words."""
+    for s in _find_all(text, first):
+        if s and _THAI_LETTER.match(text[s - 1]):
+            continue
+        q = s + len(first)
+        k = q
+        while k < len(text) and text[k] in " \t" and k - q < 3:
+            k += 1
+        if k > q and text.startswith(last, k):
+            e = k + len(last)
+            if e >= len(text) or not _THAI_LETTER.match(text[e]):
+                yield s, e
+
+
+def _ministry_names() -> set[str]:
     return _orgs().ministries
 
 
