@@ -276,6 +276,8 @@ class PersonExtractor(RuleExtractor):
         others = known.get(fold_name(first))
         if others and fold_name(word) not in others:
             return None
+        if len(word) > 10 and self._clause_inside(ctx, k + 2, end):
+            return None  # พล.อ.ประยุทธ์ ตั้งใจมอบเป็นของขวัญ...: a clause, not a surname
         return end
 
     def _title_positions(self, ctx: _Ctx) -> list[tuple[int, int, list[str]]]:
@@ -311,6 +313,11 @@ class PersonExtractor(RuleExtractor):
                     end = se
             if not self._plausible(first, last, titles, known, not self._clause_inside(ctx, s, e)):
                 continue
+            if last is None and p > 0 and _THAI_LETTER.match(norm[p - 1]) and first not in self.lex.first_names \
+                    and fold_name(first) not in known and not self._after_preceder(ctx, p) \
+                    and len(first) > 8 \
+                    and all(self.lex.title_forms.get(t, {}).get("kind") == "honorific" for t in titles):
+                continue  # แห่นางดาน...: an honorific glued to an ordinary word, no surname
             surface = first if last is None else f"{first} {last}"
             hits.append(NameHit(p, end, first, last, titles, "persons/title_name", surface))
             pos = end
@@ -590,10 +597,12 @@ class PersonExtractor(RuleExtractor):
         owner = {id(h): p for p in persons for h in p.hits}
         claimed: list[tuple[int, int]] = []
         # Roles written after a name.
+        has_role_after: set[int] = set()
         for h in hits:
             for r in self.roles.chain(ctx, h.end):
                 owner[id(h)].add_role(r.text)
                 claimed.append((r.start, r.end))
+                has_role_after.add(id(h))
         # Every other role in the text: right before a name, or alone.
         starts = {}
         for h in hits:
@@ -615,7 +624,13 @@ class PersonExtractor(RuleExtractor):
                 continue
             if not self._loose_ok(ctx, s):
                 continue
-            target = starts.get(r.end) or starts.get(r.end + 1 if r.end < len(norm) and norm[r.end] in " \t" else -1)
+            # Right before a name: glued to its title (กระทรวงคมนาคมนายศักดิ์สยาม), or after a space
+            # when the name has no role of its own after it (นายกรัฐมนตรี พลเอกประยุทธ ...).
+            target = starts.get(r.end)
+            if target is None and r.end < len(norm) and norm[r.end] in " \t":
+                target = starts.get(r.end + 1)
+                if target is not None and id(target) in has_role_after:
+                    target = None
             if target is not None:
                 owner[id(target)].add_role(r.text)
                 claimed.append((r.start, r.end))
@@ -623,6 +638,15 @@ class PersonExtractor(RuleExtractor):
             loose.append(r)
         for r in loose:
             self._link_role(ctx, persons, r)
+
+    def _after_preceder(self, ctx: _Ctx, s: int) -> bool:
+        """The token before ``s`` is a function word (โดยนาย..., ของนาย...) or ends a role."""
+        norm = ctx.norm
+        i = s - 1
+        while i >= 0 and not ctx.doc.starts_token(i):
+            i -= 1
+        prev = norm[max(i, 0):s]
+        return prev in _ROLE_PRECEDERS or any(norm.endswith(f, 0, s) for f in ("รัฐมนตรี", "นายกฯ"))
 
     def _loose_ok(self, ctx: _Ctx, s: int) -> bool:
         """A role written alone refers to a person only as a word of its own, not inside an
