@@ -38,6 +38,11 @@ from khaosan.pipeline.doc import Doc, Fact, Mention
 _THAI_LETTER = re.compile(f"[{THAI}]")
 _RUN = re.compile(f"[{THAI}]+")
 _QUOTES = "\"'“”‘’"
+# A committee, then "โดยมี", a person (and the role after the name), then "เป็นประธาน".
+_COMMITTEES = ("คณะกรรมการ", "คณะอนุกรรมการ", "คณะทำงาน")
+_CHAIRED_BY = re.compile(r"[ \t]*โดยมี[ \t]*$")
+_PAREN_BEFORE = re.compile(r"[ \t]*\([^()\n]{1,20}\)$")
+_CHAIR_AFTER = re.compile(f"(?:[ \\t]*[^\\n]{{0,80}}?)เป็นประธาน(?![{THAI}]*(?:ใน|การ|เปิด|มอบ))")
 # Function words no surname begins with.
 _FUNCTION_START = re.compile(
     "(?:ที่|ใน|ของ|และ|กับ|จาก|ให้|ได้|เป็น|จะ|ว่า|ซึ่ง|โดย|เพื่อ|ตาม|แต่|หรือ|ก็|ไม่|ยัง|จึง|ต่อ|ถึง|เมื่อ|ด้วย|แล้ว)")
@@ -638,6 +643,32 @@ class PersonExtractor(RuleExtractor):
             loose.append(r)
         for r in loose:
             self._link_role(ctx, persons, r)
+        self._chairs(ctx, hits, owner)
+
+    def _chairs(self, ctx: _Ctx, hits: list[NameHit], owner: dict[int, Person]) -> None:
+        """"คณะกรรมการX (กอน.) โดยมี นายY ... เป็นประธาน": Y chairs committee X."""
+        norm = ctx.norm
+        if "เป็นประธาน" not in norm:
+            return
+        ends = {}
+        for m in ctx.doc.mentions_of("orgs"):
+            name = m.attrs.get("name") or ""
+            if name.startswith(_COMMITTEES):
+                ends[m.norm_end] = name
+        for h in hits:
+            m = _CHAIRED_BY.search(norm, max(0, h.start - 60), h.start)
+            if not m or m.end() != h.start:
+                continue
+            k = m.start()
+            committee = ends.get(k)
+            if committee is None:
+                p = _PAREN_BEFORE.search(norm, max(0, k - 30), k)
+                committee = ends.get(p.start()) if p else None
+            if committee is None:
+                continue
+            after = _CHAIR_AFTER.match(norm, h.end)
+            if after:
+                owner[id(h)].add_role("ประธาน" + committee)
 
     def _after_preceder(self, ctx: _Ctx, s: int) -> bool:
         """The token before ``s`` is a function word (โดยนาย..., ของนาย...) or ends a role."""
