@@ -146,6 +146,7 @@ class RoleParser:
         self.head_re = re.compile(
             f"(?:(?P<mod>{trie_regex(list(MODIFIERS))})[ \t]?)?(?P<dep>รอง|ผู้ช่วย)?(?P<form>{trie_regex(forms)})"
         )
+        self.plain_re = re.compile(f"(?P<mod>)(?P<dep>)(?P<form>{trie_regex(forms)})")
         self.country_re = re.compile(f"(?:แห่ง|ของ)?(?:ประเทศ|สาธารณรัฐ)?(?:{trie_regex(self.lex.countries)})")
         self._kinds: dict[str, Callable[..., tuple[str, int] | None]] = {
             "ministry": self._ministry, "org": self._org, "free": self._free, "province": self._province,
@@ -159,7 +160,8 @@ class RoleParser:
             return None
         entry = self.lex.role_entries[m.group("form")]
         if m.group("dep") and not entry.get("deputy", True):
-            return None
+            # ผู้ช่วย + รัฐมนตรี is no deputy minister: ผู้ช่วยรัฐมนตรี is a head of its own.
+            m = self.plain_re.match(norm, pos)
         return m
 
     def start_of(self, norm: str, s: int, e: int) -> int:
