@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from khaosan.extractors.person_lexicon import THAI, Lexicon, lexicon, trie_regex
+from khaosan.extractors.person_lexicon import Lexicon, lexicon, trie_regex
 
 MODIFIERS = ("รักษาราชการแทน", "รักษาการแทน", "รักษาการในตำแหน่ง", "รักษาการ", "ว่าที่", "อดีต")
 DEPUTY = ("รอง", "ผู้ช่วย")
@@ -105,7 +105,7 @@ class _Orgs:
 
 
 @cache
-def _orgs() -> _Orgs:
+def org_lookup() -> _Orgs:
     try:
         from khaosan.extractors.orgs import org_gazetteer
     except ImportError:  # the orgs family is optional: roles then keep the organisation as written
@@ -219,7 +219,7 @@ class RoleParser:
         return p
 
     def _ministry(self, ctx: Any, p: int, entry: dict[str, Any]) -> tuple[str, int] | None:
-        orgs = _orgs()
+        orgs = org_lookup()
         norm = ctx.norm
 
         def opens(q: int) -> bool:
@@ -255,7 +255,7 @@ class RoleParser:
         return got
 
     def _ministry_named(self, ctx: Any, q: int) -> tuple[int, str] | None:
-        orgs = _orgs()
+        orgs = org_lookup()
         norm = ctx.norm
         start = q + 7 if norm.startswith("กระทรวง", q) else q
 
@@ -306,7 +306,7 @@ class RoleParser:
     def _known_org(self, ctx: Any, q: int) -> tuple[int, str] | None:
         hit = ctx.org_at.get(q)
         best = hit
-        tri = _orgs().trie.match(ctx.norm, q)
+        tri = org_lookup().trie.match(ctx.norm, q)
         if tri is not None and ctx.boundary(tri[0]) and (best is None or tri[0] > best[0]):
             best = tri
         return best
@@ -364,7 +364,7 @@ class RoleParser:
                 return None
         comp = _COMPANY.match(norm, q)
         if comp:
-            name = _orgs().canonical(comp.group(0)) or comp.group(0)
+            name = org_lookup().canonical(comp.group(0)) or comp.group(0)
             return name, comp.end()
         known = self._known_org(ctx, q)
         if known is not None:
@@ -376,7 +376,7 @@ class RoleParser:
         if end <= q:
             return None
         text = norm[q:end]
-        canon = _orgs().canonical(text)
+        canon = org_lookup().canonical(text)
         more, end2 = self._continuation(ctx, end)
         return (canon or text) + more, end2
 
