@@ -254,6 +254,13 @@ class NameFinder:
                 if se is not None:
                     last = re.sub(r"\s+", " ", norm[q:se])
                     end = se
+            elif e < len(norm) and THAI_LETTER.match(norm[e]) and fold_name(first) in known:
+                # "ประยุทธ์จันทร์โอชา": the surname this first name has elsewhere, written glued.
+                run = _RUN.match(norm, e)
+                for k in range(run.end(), e + 1, -1):
+                    if fold_name(norm[e:k]) in known[fold_name(first)]:
+                        last, end = norm[e:k], k
+                        break
             if not self._plausible(first, last, titles, known, not self._clause_inside(ctx, s, e)):
                 continue
             if last is None and p > 0 and THAI_LETTER.match(norm[p - 1]) and first not in self.lex.first_names \

@@ -116,6 +116,11 @@ class PersonExtractor(NameFinder, RuleExtractor):
         persons: dict[str, Person] = {}
         by_first: dict[str, list[tuple[int, Person]]] = {}
         for h in hits:
+            if h.last is None and fold_name(h.first) in lex.cabinet:
+                # "พลเอกประยุทธ์จันทร์โอชา": a known full name written without its space.
+                member = lex.cabinet[fold_name(h.first)]
+                h.first, h.last = h.first[:len(member.first)], h.first[len(member.first):]
+        for h in hits:
             if h.last is None:
                 continue
             k = fold_name(f"{h.first}{h.last}")
