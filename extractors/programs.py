@@ -103,6 +103,8 @@ class ProgramExtractor(NameRules, RuleExtractor):
 
     def _after_cue(self, doc: Doc, cue_start: int, cue_end: int, entry: dict[str, Any]) -> Mention | None:
         text = doc.norm
+        if self._in_committee(text, cue_start):
+            return None  # คณะกรรมการนโยบายโครงการ...: the committee's name, not a program
         strip = bool(entry.get("strip"))
         prefix = "" if strip else entry["text"]
         pos = cue_end
@@ -144,22 +146,32 @@ class ProgramExtractor(NameRules, RuleExtractor):
         end = self._thai_end(doc, start)
         if end <= start:
             return None
+        end = self._phase_end(doc, start, end)
         ss = self.p.start_stop_re.match(text, start)
         if ss is not None and (doc.ends_token(ss.end()) or len(ss.group()) >= 5):
             return None  # โครงการแล้วเสร็จ, หากโครงการเกิดความล่าช้า: the cue is a common noun
         chunk = text[start:end]
-        if self._generic(chunk, doc, start) or _one_token(doc, start, end) or chunk in _dictionary():
-            return None  # โครงการดังกล่าว; โครงการวิจัย, โครงการเยียวยา: a common noun, not a name
+        if (self._generic(chunk, doc, start) or _one_token(doc, start, end) or chunk in _dictionary()
+                or text.startswith(tuple(entry.get("not_before", ())), start)):
+            # โครงการดังกล่าว; โครงการวิจัย; กิจกรรมการฝึกอบรม...: a common noun or an activity described,
+            # but a quote after it is the name: กิจกรรมการท่องเที่ยวไทย “Amazing Thailand ...”
+            if end - start > 20 or text.startswith(self.p.dangling_words, start):
+                return None  # โครงการด้าน “การบำรุงสุข”: a field of work, not a name
+            return self._descriptor_quote(doc, start, cue_start)
         if self.p.plural_re.match(text, end):
             return None  # โครงการเกษตรอินทรีย์ต่าง ๆ: a kind of project, not one named
-        if text.startswith(tuple(entry.get("not_before", ())), start):
-            return None  # กิจกรรมการฝึกอบรม...: an activity described, not named
         # a short descriptor followed by a quote: กิจกรรมรณรงค์ “...”, งานสัมมนาครั้งใหญ่ “...”
         if end - start <= 15:
             dq = self._descriptor_quote(doc, start, cue_start)
             if dq is not None:
                 return dq
+        o = self.p.optional_cue_re.match(text, start)
+        if strip and o is not None and doc.ends_token(o.end()):
+            return None  # โครงการมาตรการเยียวยา...: a measure described (optional at best)
+        bare_end = end
         end, aliases, extra = self._extend(doc, start, end)
+        if strip and end == bare_end and not aliases and self._purpose_only(doc, start, end):
+            return None  # โครงการกระตุ้นเศรษฐกิจ, โครงการเพิ่มกำลังซื้อ: what the project does, no name
         name_start = cue_start if prefix else start
         return self._make(doc, name_start, end, "programs/cue_thai", aliases=aliases, extra_aliases=extra)
 

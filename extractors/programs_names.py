@@ -17,6 +17,14 @@ from khaosan.extractors.programs_patterns import (
 from khaosan.pipeline.doc import Doc, Mention
 
 
+_MAX_PHASED = 90  # characters: a longer run before a phase is a sentence, not a title
+_COMMITTEE_REACH = 40
+_COMMITTEE_DESCRIPTOR = 15  # characters between คณะกรรมการ and the cue (นโยบาย, กลั่นกรอง)
+_WEAK_HEAD_WORDS = 2  # ฝึกอบรม + at most this many words is a generic training, not a title
+_MEETING = re.compile(r"[ \t]?ครั้งที่[ \t]?[0-9]+/[0-9]{2,4}")
+_LAST_SPACE = re.compile(r"\s(?=\S*$)")
+
+
 class NameRules:
     """Name pieces: quotes, Latin runs, Thai phrase ends, ordinals, aliases."""
 
@@ -251,7 +259,10 @@ class NameRules:
             money = _MONEY.match(text, end)
             if money is not None:
                 end = money.end()
-        m = self.p.ordinal_re.match(text, end) or _YEAR.match(text, end)
+        m = self.p.ordinal_re.match(text, end)
+        if m is not None and _MEETING.fullmatch(m.group()):
+            return end  # ครั้งที่ 3/2568 numbers a meeting of the year, not a program's edition
+        m = m or _YEAR.match(text, end)
         if m is None and self.p.ordinal_tail_re.search(text, max(0, end - 30), end):
             m = _NUMBER.match(text, end)
         if m is not None and (m.end() >= len(text) or not text[m.end()].isdigit()):
@@ -310,6 +321,50 @@ class NameRules:
                 return pos, aliases
         return None
 
+    def _phase_end(self, doc: Doc, start: int, cut: int) -> int:
+        """A phrase written up to its phase is a name whole: ...ให้แก่ผู้ที่ต้องการความช่วยเหลือเป็นพิเศษ ระยะที่ 2.
+
+        An official title may hold function words (ให้แก่, ที่, เป็น, มี) that would end an
+        ordinary phrase; the phase right after the phrase shows that the title runs to it.
+        A clause word other than those (ซึ่ง, ได้, จะ, ว่า...) still ends the name.
+        """
+        text = doc.norm
+        c = _CHUNK.match(text, start)
+        if c is None or c.end() <= cut or c.end() - start > _MAX_PHASED or not self.p.phase_re.match(text, c.end()):
+            return cut
+        for rx in (self.p.stop_re, self.p.phrase_re):
+            for m in rx.finditer(text, start, c.end()):
+                if not doc.starts_token(m.start()) or m.group() in self.p.inner_words:
+                    continue
+                if rx is self.p.stop_re and len(m.group()) < 5 and not doc.ends_token(m.end()):
+                    continue  # ที่ in ที่ดิน
+                return cut
+        return c.end()
+
+    def _purpose_only(self, doc: Doc, start: int, end: int) -> bool:
+        """Verb + one word (กระตุ้น|เศรษฐกิจ, เพิ่ม|กำลังซื้อ) and nothing after it: a description."""
+        if not doc.tokens or not doc.starts_token(start):
+            return False
+        inner = [i for i in range(start + 1, end) if doc.starts_token(i)]
+        if len(inner) != 1 or not doc.ends_token(end):
+            return False
+        return doc.norm[start:inner[0]] in self.p.purpose_verbs
+
+    def _in_committee(self, text: str, cue_start: int) -> bool:
+        """The cue is written inside a committee's name: คณะกรรมการนโยบายโครงการ..., คกก.บริหารโครงการ..."""
+        lo = max(0, cue_start - _COMMITTEE_REACH)
+        ws = _LAST_SPACE.search(text, lo, cue_start)
+        begin = ws.end() if ws is not None else lo
+        m = self.p.org_before_re.search(text, begin, cue_start) if begin < cue_start else None
+        if m is None:
+            return False
+        # only a short descriptor between (นโยบาย, กลั่นกรอง, บริหาร); a clause is not the committee's
+        # name: มติคณะกรรมการให้ดำเนินโครงการ... names the project
+        between = text[m.end():cue_start]
+        return len(between) <= _COMMITTEE_DESCRIPTOR and not (
+            self.p.stop_re.search(between) or self.p.soft_re.search(between) or self.p.phrase_re.search(between)
+            or self.p.start_stop_re.search(between) or any(w in between for w in self.p.dangling_words))
+
     def _generic(self, name: str, doc: Doc | None = None, start: int | None = None) -> bool:
         """Generic phrases (ดังกล่าว, ต่าง ๆ, ทางเศรษฐกิจ...), not names.
 
@@ -325,8 +380,15 @@ class NameRules:
             return False
         if h.end() == len(name):
             return True
-        return doc is not None and start is not None and doc.ends_token(start + h.end())
-
+        if doc is None or start is None or not doc.ends_token(start + h.end()):
+            return False
+        if h.group() in self.p.weak_heads:
+            # ฝึกอบรมอาชีพ is generic; ฝึกอบรมก่อนมอบหนังสืออนุญาต... is a training project's title,
+            # written whole up to the white space (not cut off in a clause: อบรมล่าม|ในรุ่นต่อไป)
+            c = _CHUNK.match(doc.norm, start)
+            rest = sum(1 for i in range(start + h.end(), start + len(name)) if doc.starts_token(i))
+            return rest <= _WEAK_HEAD_WORDS or c is None or c.end() > start + len(name)
+        return True
 
     def _make(self, doc: Doc, start: int, end: int, rule: str, aliases: list[str] | None = None,
               mention_start: int | None = None, mention_end: int | None = None,

@@ -46,6 +46,8 @@ _PAREN = re.compile(r"[\"']?[ \t]?\(((?:[^()\n]|\([^()\n]*\)){1,80})\)")  # may 
 # For keys: the scorer's normalisation, plus ฯ dropped and 2-digit BE years made 4-digit.
 _DROP = re.compile(r"[\s\u200b\u200c\u200d\ufeff\"'“”‘’«»ฯ]+")
 _SHORT_YEAR = re.compile(r"ปี(?:พ\.ศ\.)?'?([0-9]{2})(?![0-9])")
+# A phase is written ระยะที่ 4, เฟส 4 or Phase 4: one program (merge keys read all as ระยะที่).
+_PHASE = re.compile(r"(?:เฟส(?:ที่)?|phase)(?=[0-9])")
 
 
 def _rx(words: Iterable[str]) -> str:
@@ -96,6 +98,7 @@ class _Patterns:
         # a known name also stands after a conjunction or a cue word: ...ด้วยกันและคนละครึ่ง
         self.before_known = tuple(words.get("soft_stop", ())) + tuple(self.cues)
         self.optional_cues = {c for c, e in self.cues.items() if e.get("optional")}
+        self.optional_cue_re = re.compile(_rx(self.optional_cues or ("\x00",)))
         quantifiers = _rx(words.get("quantifier", ("\x00",)))
         self.quantifier_re = re.compile(f"(?:{quantifiers})$")  # written together: แต่ละโครงการ
         self.org_tail_re = re.compile(_rx(words.get("org_tail", ("\x00",))))
@@ -103,6 +106,16 @@ class _Patterns:
         self.not_model = frozenset(words.get("not_model", ()))
         self.dangling_words = tuple(words.get("dangling", ()))
         self.dangling_re = re.compile(f"(?:{_rx(words.get('dangling', ()))})$")
+        # a phrase written up to its phase (... ระยะที่ 4) is a name whole
+        phases = _rx(e["text"] for e in by_kind.get("ordinal", []) if e.get("phase"))
+        self.phase_re = re.compile(rf"[ \t]?(?:{phases})[ \t]?[0-9]+(?![0-9/])")
+        self.inner_words = frozenset(words.get("inner", ()))
+        self.org_before_re = re.compile(_rx(words.get("org_before", ("\x00",))))
+        self.purpose_verbs = frozenset(words.get("purpose_verb", ()))
+        self.weak_heads = frozenset(e["text"] for e in by_kind.get("generic_head", []) if e.get("weak"))
+        units = _rx(words.get("counted_unit", ("\x00",)))
+        # หนึ่งหมู่บ้านหนึ่งเชฟ..., 1 ตำบล 1 ผลิตภัณฑ์: one community unit, one thing; a name without a cue
+        self.counted_re = re.compile(rf"(?:หนึ่ง|1) ?(?:{units}) ?(?:หนึ่ง|1) ?(?=[{_THAI}A-Za-z])")
 
 
 def _key(name: str, strip_cues: Iterable[str], years: bool = True) -> str:
@@ -111,6 +124,7 @@ def _key(name: str, strip_cues: Iterable[str], years: bool = True) -> str:
     text = _DROP.sub("", text).casefold()
     if years:  # merge keys also read … as ...
         text = _SHORT_YEAR.sub(lambda m: f"ปี25{m.group(1)}", text).replace("\u2026", "...")
+        text = _PHASE.sub("ระยะที่", text)
     for cue in strip_cues:
         if text.startswith(cue) and len(text) > len(cue):
             return text[len(cue):]
@@ -125,7 +139,6 @@ def patterns() -> _Patterns:
     if _PATTERNS is None:
         _PATTERNS = _Patterns()
     return _PATTERNS
-
 
 
 _DICTIONARY: frozenset[str] | None = None

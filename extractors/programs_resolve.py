@@ -28,6 +28,7 @@ def resolve_programs(doc: Doc, mentions: list[Mention], p: _Patterns) -> list[Fa
     for i, m in enumerate(mentions):
         groups.setdefault(find(i), []).append(m)
     _merge_prefixes(groups, strip, p.variant_tail_re)
+    _merge_spellings(groups, strip)
     facts = []
     for ms in groups.values():
         ms.sort(key=lambda m: m.norm_start)
@@ -47,7 +48,6 @@ def resolve_programs(doc: Doc, mentions: list[Mention], p: _Patterns) -> list[Fa
                 aliases.append(a)
         facts.append(Fact(FAMILY, key, {"name": name, "aliases": aliases}, ms, doc.doc_id))
     return facts
-
 
 
 def _merge_prefixes(groups: dict[int, list[Mention]], strip: list[str], variant_tail: re.Pattern[str]) -> None:
@@ -85,3 +85,40 @@ def _fullest(ms: list[Mention]) -> str:
     pool = [n for n in names if counts[n] >= 2] or names
     return max(pool, key=lambda n: (len(n.replace(" ", "")), -names.index(n)))
 
+
+# A word written out in full in one place and short in another: แก้|แก้ไข, แก่|ให้แก่ (Thai letters only;
+# a digit or a Latin letter inserted is another program: ระยะที่ 3 / ระยะที่ 13).
+_INSERTED = re.compile("[\u0e01-\u0e4e]{1,3}")
+_MIN_SPELLING_KEY = 8  # short keys differ by a syllable too easily (ชิมช้อป / ชิมช้อปใช้)
+
+
+def _merge_spellings(groups: dict[int, list[Mention]], strip: list[str]) -> None:
+    """Two names that differ by one to three Thai letters inserted inside are one program spelt two ways.
+
+    มหกรรมร่วมใจแก้หนี้ / มหกรรมร่วมใจแก้ไขหนี้ in one release name one event.  The insertion
+    must be inside the name (an added last word is another program: ธงฟ้า / ธงฟ้าประชารัฐ).
+    """
+    if len(groups) < 2:
+        return
+    keys = {g: _key(_fullest(ms), strip) for g, ms in groups.items()}
+    for g in sorted(groups, key=lambda g: len(keys[g])):
+        k = keys[g]
+        if len(k) < _MIN_SPELLING_KEY:
+            continue
+        for h in groups:
+            if h != g and h in keys and _one_insertion(k, keys[h]):
+                groups[h].extend(groups.pop(g))
+                del keys[g]
+                break
+
+
+def _one_insertion(short: str, long: str) -> bool:
+    d = len(long) - len(short)
+    if not 1 <= d <= 3:
+        return False
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    # inside: at least a syllable before and after, and the rest identical
+    return (3 <= i <= len(short) - 2 and long[i + d:] == short[i:]
+            and _INSERTED.fullmatch(long, i, i + d) is not None)
