@@ -30,6 +30,7 @@ from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
+from khaosan.extractors.word_regex import trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 # A province name inside an organisation's name (โรงพยาบาลลำปาง) is optional in
@@ -142,24 +143,8 @@ def _surface_regex(surface: str) -> str:
 
 def _trie_regex(words: list[str]) -> str:
     """One alternation factored on common prefixes (much faster than a flat list of
-    ~200 literals: Python's re tries alternatives one by one)."""
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def emit(node: dict[str, Any]) -> str:
-        end = "" in node
-        branches = [_surface_regex(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # Greedy optional tail: the longest surface wins at a given start.
-        return f"(?:{body})?" if end else body
-
-    return emit(trie)
+    ~200 literals: Python's re tries alternatives one by one); the longest surface wins."""
+    return trie_pattern(words, char_regex=_surface_regex)
 
 
 # Prefixes that make any following province name count (a role: ผู้ว่าราชการจังหวัด

@@ -13,17 +13,20 @@ of a short reversed window: one anchored attempt instead of a scan.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 
 _END = ""  # trie key marking the end of a word; its value is the word's end guard
 
 
-def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None) -> str:
+def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None,
+                 char_regex: Callable[[str], str] = re.escape) -> str:
     """A regex (no groups) matching any of ``words``, the longest possible first.
 
     ``guards`` maps some words to a zero-width assertion that must hold where they end
     (``{"มค": "(?![ก-๎])"}``: the bare abbreviation only when no Thai letter follows).
+    ``char_regex`` turns one character into its pattern, e.g. a space into ``\s+``
+    so that gazetteer names match whatever white space the article uses.
     """
     guards = guards or {}
     root: dict = {}
@@ -36,7 +39,7 @@ def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None) -> 
         node[_END] = guards.get(w, "")
 
     def build(node: dict) -> str:
-        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != _END]
+        alts = [char_regex(ch) + build(child) for ch, child in sorted(node.items()) if ch != _END]
         if _END not in node:
             return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
         guard = node[_END]
@@ -66,18 +69,10 @@ class SuffixMatcher:
 
     def start(self, text: str, end: int, skip_spaces: bool = True) -> int | None:
         """Start offset of the longest listed word ending at ``end`` (after trailing spaces), else None."""
-        if skip_spaces:
-            while end > 0 and text[end - 1] in " \t":
-                end -= 1
-        window = text[max(0, end - self.max_len):end][::-1]
-        m = self._rx.match(window)
-        return end - m.end() if m else None
+        found = self.find(text, end, skip_spaces)
+        return found[0] if found else None
 
     def word(self, text: str, end: int, skip_spaces: bool = True) -> str | None:
         """The matched word itself (see :meth:`start`)."""
-        if skip_spaces:
-            while end > 0 and text[end - 1] in " \t":
-                end -= 1
-        window = text[max(0, end - self.max_len):end][::-1]
-        m = self._rx.match(window)
-        return m.group()[::-1] if m else None
+        found = self.find(text, end, skip_spaces)
+        return found[1] if found else None
