@@ -106,21 +106,28 @@ def _stream_error(path: Path, line: int, e: BaseException) -> ReadError:
     return ReadError(f"{path}:{line + 1}", f"{what} after line {line}: {e}")
 
 
+def _sniff(stream: Any, path: Path, guess: bool) -> str | ReadError:
+    """The codec of a corpus file from its first bytes, or why it cannot be read."""
+    sample = _sample(stream)
+    if not sample:
+        return ReadError(str(path), "empty file")
+    try:
+        codec = detect(sample, complete=False, guess=guess)
+        check_text(codecs.getincrementaldecoder(codec)("replace").decode(sample))
+    except DecodeError as e:
+        return ReadError(str(path), str(e))
+    return codec
+
+
 def read_jsonl(path: Path, settings: Settings) -> Iterator[Article | ReadError]:
     cols = _columns(settings)
     limit = line_limit(settings)
     line = 0
     try:
         with open_binary(path) as stream:
-            sample = _sample(stream)
-            if not sample:
-                yield ReadError(str(path), "empty file")
-                return
-            try:
-                codec = detect(sample, complete=False, guess=False)
-                check_text(codecs.getincrementaldecoder(codec)("replace").decode(sample))
-            except DecodeError as e:
-                yield ReadError(str(path), str(e))
+            codec = _sniff(stream, path, guess=False)
+            if isinstance(codec, ReadError):
+                yield codec
                 return
             # JSON is UTF-8: parse bytes directly (fastest); other encodings go through a text layer.
             source: Any = stream if codec in _UTF8 else io.TextIOWrapper(stream, encoding=codec)
@@ -163,15 +170,9 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | ReadError]:
     end = 0  # last physical line consumed
     try:
         with open_binary(path) as stream:
-            sample = _sample(stream)
-            if not sample:
-                yield ReadError(str(path), "empty file")
-                return
-            try:
-                codec = detect(sample, complete=False)
-                check_text(codecs.getincrementaldecoder(codec)("replace").decode(sample))
-            except DecodeError as e:
-                yield ReadError(str(path), str(e))
+            codec = _sniff(stream, path, guess=True)
+            if isinstance(codec, ReadError):
+                yield codec
                 return
             text = io.TextIOWrapper(stream, encoding=codec, newline="")
             first = codecs.getincrementaldecoder(codec)("replace").decode(sample).lstrip("\ufeff")

@@ -25,7 +25,7 @@ def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None,
 
     ``guards`` maps some words to a zero-width assertion that must hold where they end
     (``{"มค": "(?![ก-๎])"}``: the bare abbreviation only when no Thai letter follows).
-    ``char_regex`` turns one character into its pattern, e.g. a space into ``\s+``
+    ``char_regex`` turns one character into its pattern, e.g. a space into any run of white space
     so that gazetteer names match whatever white space the article uses.
     """
     guards = guards or {}
