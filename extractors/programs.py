@@ -96,6 +96,7 @@ class ProgramExtractor(NameRules, RuleExtractor):
             if mention is not None:
                 found.append(mention)
         found.extend(self._suffixed(doc))
+        found.extend(self._counted(doc))
         found.extend(self._known(doc))
         found = _dedupe([f for f in found if not in_url(f.norm_start, f.norm_end)])
         found.extend(self._echoes(doc, found, urls))
@@ -166,7 +167,7 @@ class ProgramExtractor(NameRules, RuleExtractor):
             if dq is not None:
                 return dq
         o = self.p.optional_cue_re.match(text, start)
-        if strip and o is not None and doc.ends_token(o.end()):
+        if strip and o is not None and (doc.ends_token(o.end()) or len(o.group()) >= 5):  # not แผน|ที่
             return None  # โครงการมาตรการเยียวยา...: a measure described (optional at best)
         bare_end = end
         end, aliases, extra = self._extend(doc, start, end)
@@ -236,6 +237,23 @@ class ProgramExtractor(NameRules, RuleExtractor):
             mm = self._make(doc, s, m.end(), "programs/thai_model")
             if mm is not None:
                 out.append(mm)
+        return out
+
+    def _counted(self, doc: Doc) -> list[Mention]:
+        """หนึ่งหมู่บ้านหนึ่งเชฟ..., 1 ตำบล 1 กลุ่ม...: the one-unit-one-thing pattern names a program by itself."""
+        text = doc.norm
+        out = []
+        for m in self.p.counted_re.finditer(text):
+            s = m.start()
+            if s > 0 and (text[s - 1].isdigit() or text[s - 1] in ",."):
+                continue  # 21 ตำบล 1...: part of a larger number
+            if not (doc.starts_token(s) or _boundary_before(text, s)):
+                continue
+            end = self._thai_end(doc, m.end())
+            if end > m.end() and text[m.end():end] not in self.p.classifiers:  # 1 จังหวัด 1 หลัง: a quota
+                mm = self._make(doc, s, end, "programs/counted")
+                if mm is not None:
+                    out.append(mm)
         return out
 
     def _known(self, doc: Doc) -> list[Mention]:
