@@ -175,7 +175,7 @@ def read_csv(path: Path, settings: Settings) -> Iterator[Article | ReadError]:
                 yield codec
                 return
             text = io.TextIOWrapper(stream, encoding=codec, newline="")
-            first = codecs.getincrementaldecoder(codec)("replace").decode(sample).lstrip("\ufeff")
+            first = codecs.getincrementaldecoder(codec)("replace").decode(_sample(stream)).lstrip("\ufeff")
             reader = csv.reader(text, delimiter=_delimiter(first.split("\n", 1)[0], path), strict=True)
             header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
             end = reader.line_num
