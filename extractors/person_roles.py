@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from khaosan.extractors.person_lexicon import Lexicon, lexicon, trie_regex
+from khaosan.extractors.person_lexicon import Lexicon, fold_name, lexicon, trie_regex
 
 MODIFIERS = ("รักษาราชการแทน", "รักษาการแทน", "รักษาการในตำแหน่ง", "รักษาการ", "ว่าที่", "อดีต")
 DEPUTY = ("รอง", "ผู้ช่วย")
@@ -203,9 +203,66 @@ class RoleParser:
             org, end = got
             if kind == "province" and entry.get("bangkok") and org == "กรุงเทพมหานคร":
                 return Role(pos, end, mod + dep + entry["bangkok"], out, True, mod)
+            if org.endswith("ฯ") and kind in ("org", "free"):
+                org = self._expand_abbrev(ctx, pos, out, entry, org)
             complete = bool(org) or not any(k in _NEEDS_ORG for k in entry["org"])
             return Role(pos, end, out + org, out, complete, mod)
         return None
+
+    # -- "ฯ": a body or a title named in full earlier -----------------------------------
+    def _expand_abbrev(self, ctx: Any, pos: int, out: str, entry: dict[str, Any], org: str) -> str:
+        """The organisation of a role cut short with ฯ, as named earlier in the article.
+
+        "รองประธานคณะกรรมการฯ" / "กรรมการผู้จัดการบริษัทฯ": the latest body before the
+        role whose name starts with the stem (คณะกรรมการ..., บริษัท ... จำกัด).
+        "รองโฆษกฯ": the same head written in full earlier (รองโฆษกประจำสำนักนายกรัฐมนตรี),
+        else the head's usual full form (``abbrev`` in roles.json).  Unresolved: as written.
+        """
+        stem = org[:-1].strip()
+        if stem:
+            return self._earlier_body(ctx, pos, stem) or org
+        if out.endswith("กรรมการ"):
+            # "ประธานกรรมการฯ": the chair of the committee (คณะกรรมการ...) named earlier.
+            body = self._earlier_body(ctx, pos, "คณะกรรมการ")
+            if body:
+                return body[len("คณะกรรมการ"):]
+        norm = ctx.norm
+        for form in entry["forms"]:
+            k = norm.rfind(form, 0, pos)
+            while k >= 0:
+                s = self.start_of(norm, k, k + len(form))
+                r = self.parse(ctx, s, nested=False) if s < pos else None
+                if r is not None and r.end <= pos and r.head == out and r.has_org and not r.text.endswith("ฯ"):
+                    return r.text[len(r.head):]
+                k = norm.rfind(form, 0, k)
+        full = entry.get("abbrev")
+        if full and out.endswith(entry["out"]):
+            return full[len(entry["out"]):]
+        return org
+
+    def _earlier_body(self, ctx: Any, pos: int, stem: str) -> str | None:
+        best: tuple[int, str] | None = None
+        for m in ctx.doc.mentions_of("orgs"):
+            name = m.attrs.get("name") or ""
+            if m.norm_end <= pos and len(name) > len(stem) + 1 and fold_name(name).startswith(fold_name(stem)):
+                if best is None or m.norm_start > best[0]:
+                    best = (m.norm_start, name)
+        norm = ctx.norm
+        k = norm.rfind(stem, 0, pos)
+        while k >= 0 and (best is None or k > best[0]):
+            after = k + len(stem)
+            if after < len(norm) and norm[after] != "ฯ" and not _DELIM.match(norm[after]) or stem == "บริษัท":
+                comp = _COMPANY.match(norm, k) if stem == "บริษัท" else None
+                if comp:
+                    name = org_lookup().canonical(comp.group(0)) or comp.group(0)
+                    return name
+                if stem != "บริษัท":
+                    end = self._run_end(ctx, k, first=True)
+                    if end - k > len(stem) + 1 and "ฯ" not in norm[k:end]:
+                        text = norm[k:end]
+                        return org_lookup().canonical(text) or text
+            k = norm.rfind(stem, 0, k)
+        return best[1] if best else None
 
     # -- organisation readers: (text to append, end) or None --------------------------
     def _skip_space(self, ctx: Any, p: int, opener: Callable[[int], bool]) -> int | None:
