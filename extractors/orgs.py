@@ -55,6 +55,10 @@ _ACRONYM = re.compile(r"^(?:[A-Z][A-Za-z0-9&\-.]{1,9}|(?:[ก-ฮ]{1,5}\.){1,5}(
 _URLISH = re.compile(r"www\.|https?:|@|\.(?:go\.th|or\.th|ac\.th|co\.th|com|org|net)\b", re.I)
 # Role abbreviations: (รมว.พม.) after a ministry names the minister, not the ministry.
 _ROLE_ABBR = re.compile(r"^(?:(?:รมว|รมช|รมต|ปกท|รปกท|ผอ|ผวจ|รผวจ|ผบ|อธ|รอธ|ผกก|ผบก|ผบช|ผบ\.ตร|นรม|สส|สว)\.|ส\.ส\.|ส\.ว\.|นายกฯ)")
+# A regional unit's acronym carries its number and place: สพร.19 เชียงใหม่, ศอ.3 ชลบุรี.
+_UNIT_TAIL = re.compile(r"[ \t]*\d{1,3}(?:[ \t]*(?P<place>[\u0e01-\u0e4e]+))?$")
+# The secretary-general of a committee heads its office: เลขาธิการคณะกรรมการอาหารและยา.
+_SECRETARY = re.compile(r"(?:เลขาธิการ|รองเลขาธิการ|ผู้ช่วยเลขาธิการ)[ \t]?$")
 _PAREN = re.compile(r"\(\s*([^()\n]{1,90}?)\s*\)")
 # Words that make the span before "(ACRONYM)" something other than a body's name.
 _NOT_ORG = ("โครงการ", "กิจกรรม", "แผน", "นโยบาย", "ระบบ", "มาตรการ", "ยุทธศาสตร์", "พระราชบัญญัติ", "พ.ร.บ.",
@@ -141,6 +145,7 @@ class OrgExtractor(RuleExtractor):
         self._qualifier_re = re.compile(
             rf"[ \t]*(?:(?:เขต|ภาค(?:ที่)?|ที่|พื้นที่|ศูนย์ที่)[ \t]*\d+(?:[ \t]*[-–][ \t]*\d+)?(?:[ \t]*(?:{prov}))?"
             rf"|(?<=[\u0e01-\u0e4e])(?:จังหวัด|จ\.)(?:{prov})"
+            rf"|(?<=[ \t])\d{{1,3}}[ \t]*(?:{prov})(?![\u0e01-\u0e4e])"  # สถาบัน… 19 เชียงใหม่: a numbered regional unit
             r"|สาขา[ \t]?[\u0e01-\u0e4e]+"
             rf"|ประจำ(?:ประเทศ)?(?:{countries})"
             r"|\(องค์การมหาชน\)"
@@ -163,6 +168,7 @@ class OrgExtractor(RuleExtractor):
         self._roles(doc, text, hits)
         self._companies(doc, text, hits)
         self._patterns(doc, text, hits, gaz_starts)
+        self._secretariats(text, hits)
         self._definitions(doc, text, hits)
         return self._finish(doc, hits)
 
@@ -414,6 +420,24 @@ class OrgExtractor(RuleExtractor):
             j += 1
         return j > end and j in gaz_starts
 
+    def _secretariats(self, text: str, hits: list[_Hit]) -> None:
+        """เลขาธิการคณะกรรมการX heads สำนักงานคณะกรรมการX: the mention names the office when it is known."""
+        for h in hits:
+            if len(h.names) != 1 or not h.names[0].startswith("คณะกรรมการ") or not _SECRETARY.search(text, max(0, h.start - 20), h.start):
+                continue
+            office = self.gaz.canonical("สำนักงาน" + h.names[0])
+            if office:
+                h.names, h.kind, h.full = [office], self.gaz.entries[office].type, False
+
+    def _alias_form(self, surface: str) -> bool:
+        """An acronym or a Latin name, possibly with a regional unit's number and province (สพร.19 เชียงใหม่)."""
+        if _THAI_ACRONYM.match(surface) or _LATIN_ALIAS.match(surface):
+            return True
+        t = _UNIT_TAIL.search(surface)
+        if t is None or t.start() == 0 or (t.group("place") and t.group("place") not in self.provinces):
+            return False
+        return bool(_THAI_ACRONYM.match(surface[:t.start()]))
+
     def _definitions(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
         """``NAME (ACRONYM)`` and ``ACRONYM (NAME)``: an alias defined in the text."""
         ends = {}
@@ -436,7 +460,7 @@ class OrgExtractor(RuleExtractor):
             if owner is not None:
                 for part_s, part_e in parts:
                     surface = text[part_s:part_e]
-                    if (_THAI_ACRONYM.match(surface) or _LATIN_ALIAS.match(surface)) and self._may_alias(owner, surface):
+                    if self._alias_form(surface) and self._may_alias(owner, surface):
                         alias = _Hit(part_s, part_e, "orgs/defined_alias", list(owner.names), kind=owner.kind)
                         hits.append(alias)
                         if len(fold(surface)) >= 2:
