@@ -130,14 +130,14 @@ class OrgExtractor(RuleExtractor):
         self._alias_re = re.compile(trie_regex(alias_map))
         role_map = self.gaz.role_surfaces()
         self._role_cands = {fold(s): c for s, c in role_map.items()}
-        heads = "|".join(re.escape(h) for h in sorted(self.ministry_heads | self.role_heads, key=len, reverse=True))
+        heads = "|".join(re.escape(h) for h in sorted(self.ministry_heads | self.role_heads, key=_longest_first))
         self._role_re = re.compile(f"(?:{heads})[ \t]?(?P<form>{trie_regex(role_map)})")
         self._ministry_head_re = re.compile("(?:" + "|".join(
-            re.escape(h) for h in sorted(self.ministry_heads, key=len, reverse=True)) + r")[ \t]?$")
-        head_words = sorted(list(self.heads) + list(self.abbrev), key=len, reverse=True)
+            re.escape(h) for h in sorted(self.ministry_heads, key=_longest_first)) + r")[ \t]?$")
+        head_words = sorted(list(self.heads) + list(self.abbrev), key=_longest_first)
         self._head_re = re.compile("|".join(re.escape(h) for h in head_words))
-        prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=len, reverse=True))
-        countries = "|".join(re.escape(c) for c in sorted(_country_names(), key=len, reverse=True))
+        prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=_longest_first))
+        countries = "|".join(re.escape(c) for c in sorted(_country_names(), key=_longest_first))
         self._country_re = re.compile(f"[ \t]?(?:ประเทศ|แห่ง)?({countries})")
         self._bare_prov_re = re.compile(f"(?:{prov})")
         self._prov_re = re.compile(f"(?:จังหวัด|จ\\.)?[ \t]*(?:{prov})")
@@ -570,6 +570,12 @@ def _key(name: str) -> str:
     """Resolution key: spellings that differ only in spaces, case, tone marks, or a patronage
     or status suffix (ในพระบรมราชูปถัมภ์, (องค์การมหาชน), ฯ) are one body."""
     return _TONE.sub("", _SUFFIX.sub("", fold(name)))
+
+
+def _longest_first(word: str) -> tuple[int, str]:
+    """Sort key for regex alternations: longest first, then by spelling, so that the
+    pattern never depends on set iteration order (PYTHONHASHSEED)."""
+    return -len(word), word
 
 
 def _is_thai(ch: str) -> bool:
