@@ -249,7 +249,8 @@ class ProgramExtractor(NameRules, RuleExtractor):
                 continue  # 21 ตำบล 1...: part of a larger number
             if not (doc.starts_token(s) or _boundary_before(text, s)):
                 continue
-            end = self._thai_end(doc, m.end())
+            lat = self._latin(text, m.end())  # 1 ครอบครัว 1 Soft Power
+            end = lat[1] if lat is not None else self._thai_end(doc, m.end())
             if end > m.end() and text[m.end():end] not in self.p.classifiers:  # 1 จังหวัด 1 หลัง: a quota
                 mm = self._make(doc, s, end, "programs/counted")
                 if mm is not None:

@@ -151,6 +151,11 @@ class NameRules:
                     return start  # starts with a clause word: no name
                 cut = m.start()
                 break
+        # another project named inside: การประกวดบทภาพยนตร์|ในโครงการประกวด... (that one is found on its own)
+        for m in self.p.inner_cue_re.finditer(text, start + 1, cut):
+            if doc.starts_token(m.start()):
+                cut = m.start()
+                break
         for m in self.p.soft_re.finditer(text, start, cut):
             if m.start() == start:
                 return start
@@ -313,8 +318,9 @@ class NameRules:
             w = c.group()
             if self.p.stop_re.match(w) and not w.startswith("เพื่อ") or self.p.soft_re.match(w):
                 return None
-            if self.p.org_after_re.match(w) or any(w.startswith(h) for h in ("จังหวัด", "จ.", "อำเภอ")):
-                return None
+            if (self.p.org_after_re.match(w) or any(w.startswith(h) for h in ("จังหวัด", "จ.", "อำเภอ"))
+                    or self.p.inner_cue_re.search(w)):
+                return None  # a place, an organisation or another project: not this name's words
             pos = c.end()
             aliases = self._paren_aliases(text, pos)
             if aliases and pos - end <= 40:

@@ -34,7 +34,8 @@ _EXPLAINS = re.compile(r"[ \t]+(?:โดย|ซึ่ง)")
 _OR = re.compile(r"[ \t]?หรือ[ \t]?")
 _QUOTE_OPEN = re.compile(r"[ \t]*([\"'])")
 # "1 ตำบล 1 ผลิตภัณฑ์", "หนึ่งตำบลหนึ่งผลิตภัณฑ์": a program-naming pattern of its own.
-_COUNTED = re.compile(rf"(?:\d+|หนึ่ง) ?[{_THAI}]{{2,12}} ?(?:\d+|หนึ่ง) ?(?=[{_THAI}A-Za-z])")
+# Both counts are the same (1 ตำบล 1..., 9 ต้น 9...), not a count of people from a count of places (928 คนจาก 878).
+_COUNTED = re.compile(rf"(\d+|หนึ่ง) ?[{_THAI}]{{2,12}} ?(\1) ?(?=[{_THAI}A-Za-z])")
 _YEAR = re.compile(r"[ \t]?(?:25[0-9]{2}|20[0-9]{2}|19[0-9]{2})(?![0-9])")
 _NUMBER = re.compile(r"[ \t]?'?[0-9]+(?:[-/.][0-9]+)?(?![0-9])")
 # URLs: found from their scheme or their domain ending, then widened to the white space around
@@ -97,6 +98,9 @@ class _Patterns:
         self.start_stop_re = re.compile(_rx(words.get("start_stop", ("\x00",))))
         # a known name also stands after a conjunction or a cue word: ...ด้วยกันและคนละครึ่ง
         self.before_known = tuple(words.get("soft_stop", ())) + tuple(self.cues)
+        # a project cue inside a phrase begins another name (not งาน: หน่วยงาน, การทำงาน)
+        self.inner_cue_re = re.compile(_rx(c for c, e in self.cues.items()
+                                           if e.get("strip") and not e.get("marked")))
         self.optional_cues = {c for c, e in self.cues.items() if e.get("optional")}
         self.optional_cue_re = re.compile(_rx(self.optional_cues or ("\x00",)))
         quantifiers = _rx(words.get("quantifier", ("\x00",)))
