@@ -39,6 +39,11 @@ _ORG_START = re.compile(
     r"|สถานี|ด่าน|สหพันธ์|สมาพันธ์|หอการค้า|การไฟฟ้า|การประปา|การท่าเรือ|การรถไฟ|การทาง|การเคหะ|การยาง"
     r"|การกีฬา|การท่องเที่ยวแห่ง|บมจ\.|บจก\.|[A-Z]{2,})"
 )
+# A unit of the body written after a space: เขต 5, เขตสุขภาพที่ 7, ภาค 3, ภาคที่ 2, ภาคเหนือ.
+_UNIT = re.compile(
+    r"(?:เขต(?:สุขภาพ|ตรวจราชการ|พื้นที่)?|ภาค|ภูมิภาค)[ \t]?(?:ที่[ \t]?)?\d{1,3}(?!\d)"
+    r"|ภาค(?:เหนือ|ใต้|กลาง|ตะวันออกเฉียงเหนือ|ตะวันออก|ตะวันตก|อีสาน)"
+)
 _COMPANY = re.compile(r"บริษัท\s?[^\n()]{1,60}?\s?จำกัด(?:\s?\(มหาชน\))?")
 _DELIM = re.compile(r"[\s()\[\]\"'“”‘’,:;/|]")
 _PAREN = re.compile(r"[ \t]*\([^()\n]{1,40}\)")
@@ -291,6 +296,11 @@ class RoleParser:
         end, name = got
         if name not in orgs.ministries and not name.startswith("กระทรวง"):
             return None
+        # "ผู้ตรวจราชการกระทรวงสาธารณสุข เขตสุขภาพที่ 7": a unit of the ministry.
+        q = end + 1 if end < len(norm) and norm[end] in " \t" else end
+        unit = _UNIT.match(norm, q)
+        if unit:
+            return name + norm[end:q] + unit.group(0), unit.end()
         return name, end
 
     def _ministry_at(self, ctx: Any, q: int) -> tuple[int, str] | None:
@@ -351,7 +361,7 @@ class RoleParser:
         if got is None or not self._org_ends(ctx, got[0]):
             return None
         end, name = got
-        more, end2 = self._continuation(ctx, end)
+        more, end2 = self._continuation(ctx, end, bodies=org_lookup().canonical(name) is None)
         return name + more, end2
 
     def _org_ends(self, ctx: Any, end: int) -> bool:
@@ -368,14 +378,29 @@ class RoleParser:
             best = tri
         return best
 
-    def _continuation(self, ctx: Any, p: int) -> tuple[str, int]:
-        """Text after a complete organisation that still belongs to it (คณะ..., ฝ่าย...)."""
+    def _continuation(self, ctx: Any, p: int, bodies: bool = False) -> tuple[str, int]:
+        """Text after a complete organisation that still belongs to it (คณะ..., ฝ่าย..., เขต 7).
+        With ``bodies`` (the organisation read so far is a unit no gazetteer knows), also a
+        known body after a space (ฝ่ายกำกับ... ธนาคารแห่งประเทศไทย) -- not a ministry: the
+        parent ministry of a department is not part of its head's role."""
         norm = ctx.norm
         out, i = "", p
         while i < len(norm) and len(out) < _MAX_ORG:
             q = i
             while q < len(norm) and norm[q] in " \t" and q - i < 3:
                 q += 1
+            unit = _UNIT.match(norm, q)
+            if unit:
+                out += (" " if q > i else "") + unit.group(0)
+                i = unit.end()
+                continue
+            if bodies and q > i and not _CONTINUE.match(norm, q):
+                known = self._known_org(ctx, q)
+                if known is None or not self._org_ends(ctx, known[0]) or known[1] in org_lookup().ministries:
+                    break
+                out += " " + known[1]
+                i = known[0]
+                continue
             if not _CONTINUE.match(norm, q):
                 break
             run_end = self._run_end(ctx, q, first=False)
@@ -410,11 +435,14 @@ class RoleParser:
         norm = ctx.norm
 
         def opens(q: int) -> bool:
-            return bool(_ORG_START.match(norm, q)) or self._known_org(ctx, q) is not None
+            return bool(_ORG_START.match(norm, q) or _UNIT.match(norm, q)) or self._known_org(ctx, q) is not None
 
         q = self._skip_space(ctx, p, opens)
         if q is None or q >= len(norm) or _DELIM.match(norm[q]):
             return None
+        unit = _UNIT.match(norm, q)
+        if unit:  # "สาธารณสุขนิเทศก์ เขตสุขภาพที่ 7"
+            return norm[p:q] + unit.group(0), unit.end()
         if self.lex.clause_re.match(norm, q) and not _ORG_START.match(norm, q):
             m = self.lex.clause_re.match(norm, q)
             if ctx.boundary(m.end()):
@@ -427,14 +455,16 @@ class RoleParser:
         if known is not None:
             end, name = known
             if self._org_ends(ctx, end):
-                more, end2 = self._continuation(ctx, end)
+                # A unit found by the orgs family but unknown to the gazetteer may be followed
+                # by the body it belongs to.
+                more, end2 = self._continuation(ctx, end, bodies=org_lookup().canonical(name) is None)
                 return name + more, end2
         end = self._run_end(ctx, q, first=True)
         if end <= q:
             return None
         text = norm[q:end]
         canon = org_lookup().canonical(text)
-        more, end2 = self._continuation(ctx, end)
+        more, end2 = self._continuation(ctx, end, bodies=canon is None)
         return (canon or text) + more, end2
 
     def _stops_at(self, ctx: Any, k: int) -> bool:
