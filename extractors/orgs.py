@@ -28,6 +28,7 @@ from typing import Any
 from khaosan.extractors.base import RuleExtractor, drop_overlaps
 from khaosan.extractors.data import entries
 from khaosan.extractors.org_gazetteer import OrgGazetteer, fold, org_gazetteer  # noqa: F401  (public API)
+from khaosan.extractors.word_regex import trie_pattern
 from khaosan.pipeline.doc import Doc, Fact, Mention
 
 FAMILY = "orgs"
@@ -71,24 +72,8 @@ def trie_regex(words: Iterable[str]) -> str:
     A space inside a word matches any run of spaces, including none
     (สำนักงาน ก.พ. and สำนักงานก.พ.).
     """
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in _WS.sub(" ", w.strip()):
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def build(node: dict[str, Any]) -> str:
-        end = "" in node
-        alts = [("[ \t]*" if ch == " " else re.escape(ch)) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            body = f"(?:{body})?"
-        return body
-
-    return build(trie)
+    return trie_pattern((_WS.sub(" ", w.strip()) for w in words),
+                        char_regex=lambda ch: "[ \t]*" if ch == " " else re.escape(ch))
 
 
 @dataclass(slots=True)

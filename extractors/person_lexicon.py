@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any
 
 from khaosan.extractors.data import entries
+from khaosan.extractors.word_regex import trie_pattern
 
 THAI = "\u0e01-\u0e2e\u0e30-\u0e3a\u0e40-\u0e4e"  # letters, vowels, tone marks (no ฯ ๆ digits)
 THAI_CHAR = re.compile(f"[{THAI}]")
@@ -77,22 +78,7 @@ def surface_regex(surface: str) -> str:
 
 def trie_regex(words: list[str]) -> str:
     """An alternation factored on common prefixes; the longest word wins at a start."""
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = True
-
-    def emit(node: dict[str, Any]) -> str:
-        end = "" in node
-        branches = [surface_regex(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if end else body
-
-    return emit(trie)
+    return trie_pattern(words, char_regex=surface_regex)
 
 
 @dataclass(slots=True)
