@@ -39,6 +39,7 @@ from khaosan.extractors.programs_patterns import (  # noqa: F401  (_key, pattern
 from khaosan.extractors.programs_resolve import resolve_programs
 from khaosan.pipeline.doc import Doc, Fact, Mention
 
+_MODEL = re.compile("โมเดล")
 
 class ProgramExtractor(NameRules, RuleExtractor):
     name = "programs"
@@ -222,7 +223,7 @@ class ProgramExtractor(NameRules, RuleExtractor):
                 mm = self._make(doc, r.start(), r.start() + len(name), "programs/latin_suffix")
                 if mm is not None:
                     out.append(mm)
-        for m in re.finditer("โมเดล", text):
+        for m in _MODEL.finditer(text):
             # the one word before โมเดล names the model: โคราชโมเดล (but not ตามโมเดล)
             p = m.start()
             s = next((i for i in range(p - 2, max(-1, p - 16), -1) if doc.starts_token(i)), -1)

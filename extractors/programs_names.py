@@ -21,6 +21,10 @@ _MAX_PHASED = 90  # characters: a longer run before a phase is a sentence, not a
 _COMMITTEE_REACH = 40
 _COMMITTEE_DESCRIPTOR = 15  # characters between คณะกรรมการ and the cue (นโยบาย, กลั่นกรอง)
 _WEAK_HEAD_WORDS = 2  # ฝึกอบรม + at most this many words is a generic training, not a title
+# "Thai title English Title" in one quote: the English part is an alias
+_BILINGUAL = re.compile(rf"(.*[{_THAI}][^A-Za-z]*?) ((?:The |the )?[A-Z][A-Za-z0-9#&+'.-]*(?: [A-Za-z0-9#&+'.-]+)+)$")
+_NESTED_PAREN = re.compile(r"(.*?)\s*\(([^()]*)\)\s*$")  # (The Smart City Ambassadors 2 (SCA#2))
+_LIST_SEP = re.compile(r"\s*[,;]\s*")
 _MEETING = re.compile(r"[ \t]?ครั้งที่[ \t]?[0-9]+/[0-9]{2,4}")
 _LAST_SPACE = re.compile(r"\s(?=\S*$)")
 
@@ -67,7 +71,7 @@ class NameRules:
             full = f"{name} {' '.join(doc.norm[after:tail].split())}"
             return self._make(doc, s, e, rule, aliases=[name], mention_end=tail, name=full)
         # Bilingual quoted names: "นักส่งเสริมดิจิทัลพัฒนาเมืองรุ่นใหม่ The Smart City Ambassadors"
-        m = re.match(rf"(.*[{_THAI}][^A-Za-z]*?) ((?:The |the )?[A-Z][A-Za-z0-9#&+'.-]*(?: [A-Za-z0-9#&+'.-]+)+)$", name)
+        m = _BILINGUAL.match(name)
         if m and not _HAS_THAI.search(m.group(2)) and not self.p.ordinal_re.fullmatch(" " + m.group(2)):
             aliases = [m.group(2), name]
             name_end = s + len(m.group(1))
@@ -282,11 +286,11 @@ class NameRules:
         if _HAS_THAI.search(inner) or not _HAS_UPPER.search(inner):
             return []
         out = []
-        nested = re.match(r"(.*?)\s*\(([^()]*)\)\s*$", inner)
+        nested = _NESTED_PAREN.match(inner)
         if nested:
             out = [nested.group(1).strip(), nested.group(2).strip()]
         else:
-            out = [x.strip() for x in re.split(r"\s*[,;]\s*", inner) if x.strip()]
+            out = [x.strip() for x in _LIST_SEP.split(inner) if x.strip()]
             if len(out) > 1 and any(len(x) > 12 for x in out[1:]):
                 out = [inner]
         return [x for x in out if len(x) >= 2 and x.casefold() not in self.p.not_program]

@@ -58,3 +58,36 @@ def test_evidence_points_into_the_original_text(pipeline):
     assert fact.attrs["name"] == "ตลาดนัดชุมชน ครั้งที่ 2"
     for m in fact.mentions:
         assert text[m.start:m.end] == m.text
+
+
+def test_phase_words_share_a_merge_key():
+    strip = patterns().strip_cues
+    assert _key("คนละครึ่งเฟส 4", strip) == _key("โครงการคนละครึ่ง ระยะที่ 4", strip)
+    assert _key("เราเที่ยวด้วยกัน Phase 2", strip) == _key("เราเที่ยวด้วยกัน ระยะที่ 2", strip)
+    assert _key("คนละครึ่งเฟส 4", strip) != _key("คนละครึ่ง ระยะที่ 3", strip)
+    # the scorer's key keeps the spelling: both go into aliases
+    assert _key("คนละครึ่งเฟส 4", strip, years=False) != _key("คนละครึ่ง ระยะที่ 4", strip, years=False)
+
+
+def test_one_insertion():
+    from khaosan.extractors.programs_resolve import _one_insertion
+
+    assert _one_insertion("มหกรรมชุมชนแก้หนี้", "มหกรรมชุมชนแก้ไขหนี้")  # แก้ / แก้ไข
+    assert _one_insertion("ลดค่าไฟแก่ผู้มีรายได้น้อย", "ลดค่าไฟให้แก่ผู้มีรายได้น้อย")  # แก่ / ให้แก่
+    assert not _one_insertion("เงินช่วยชาวนาระยะที่3", "เงินช่วยชาวนาระยะที่13")  # a digit: another phase
+    assert not _one_insertion("ธงฟ้าราคาถูก", "ธงฟ้าราคาถูกใจ")  # added at the end: another name
+    assert not _one_insertion("ตลาดนัดชุมชน", "ตลาดนัดชุมชนคนเมือง")  # more than three letters
+
+
+@pytest.mark.parametrize("text,spellings", [
+    # เฟส 5 and ระยะที่ 5 are one phase of one program
+    ("ประชาชนแห่ใช้สิทธิ คนละครึ่งเฟส 5 วันแรก ส่วนโครงการคนละครึ่ง ระยะที่ 5 จะสิ้นสุดเดือนหน้า",
+     {"คนละครึ่ง ระยะที่ 5", "คนละครึ่งเฟส 5"}),
+    # one event spelt แก้ and แก้ไข in one release
+    ("ธนาคารจัดงานมหกรรมชุมชนแก้หนี้ที่ขอนแก่น ผู้ร่วมงานมหกรรมชุมชนแก้ไขหนี้ได้รับคำปรึกษาฟรี",
+     {"มหกรรมชุมชนแก้หนี้", "มหกรรมชุมชนแก้ไขหนี้"}),
+])
+def test_resolution_merges_spellings(pipeline, text, spellings):
+    doc = pipeline(Article(doc_id="t", text=text))
+    (fact,) = doc.facts_of("programs")  # one program, both spellings kept for the scorer
+    assert spellings <= {fact.attrs["name"], *fact.attrs["aliases"]}
