@@ -175,6 +175,9 @@ class NameRules:
                 break
         while cut > start and text[cut - 1] in "ฯ.-:/":
             cut -= 1
+        t = self.p.tail_stop_re.search(text, start, cut)
+        if t is not None and t.start() > start and doc.starts_token(t.start()) and doc.ends_token(cut):
+            cut = t.start()  # ...แซนด์บ็อกซ์|ไป: a verb particle, not the name's last word
         if cut < end:
             # cut by a stop word: a preposition left hanging is not part of the name (พัฒนาด้าน|ต่างๆ)
             cut = self._strip_dangling(doc, start, cut)

@@ -119,6 +119,8 @@ class _Patterns:
         self.weak_heads = frozenset(e["text"] for e in by_kind.get("generic_head", []) if e.get("weak"))
         units = _rx(words.get("counted_unit", ("\x00",)))
         # หนึ่งหมู่บ้านหนึ่งเชฟ..., 1 ตำบล 1 ผลิตภัณฑ์: one community unit, one thing; a name without a cue
+        tails_stop = _rx(words.get("tail_stop", ("\x00",)))
+        self.tail_stop_re = re.compile(f"(?:{tails_stop})$")
         self.classifiers = frozenset(words.get("classifier", ()))
         self.counted_re = re.compile(rf"(?:หนึ่ง|1) ?(?:{units}) ?(?:หนึ่ง|1) ?(?=[{_THAI}A-Za-z])")
 
