@@ -44,7 +44,7 @@ _MODEL = re.compile("โมเดล")
 class ProgramExtractor(NameRules, RuleExtractor):
     name = "programs"
     family = FAMILY
-    requires = ()
+    requires = ("provinces",)  # a province in a short verb phrase makes it a named project
     #: Report named measures, policies and plans (มาตรการ..., นโยบาย..., แผน...);
     #: they are optional in gold, so reporting them can only cost precision on
     #: articles where the annotator left them out.

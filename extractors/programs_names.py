@@ -21,6 +21,7 @@ _MAX_PHASED = 90  # characters: a longer run before a phase is a sentence, not a
 _COMMITTEE_REACH = 40
 _COMMITTEE_DESCRIPTOR = 15  # characters between คณะกรรมการ and the cue (นโยบาย, กลั่นกรอง)
 _WEAK_HEAD_WORDS = 2  # ฝึกอบรม + at most this many words is a generic training, not a title
+_PURPOSE_WORDS = 2  # verb + this many words at most: พัฒนา|เมือง|อัจฉริยะ describes, a longer phrase names
 # "Thai title English Title" in one quote: the English part is an alias
 _BILINGUAL = re.compile(rf"(.*[{_THAI}][^A-Za-z]*?) ((?:The |the )?[A-Z][A-Za-z0-9#&+'.-]*(?: [A-Za-z0-9#&+'.-]+)+)$")
 _NESTED_PAREN = re.compile(r"(.*?)\s*\(([^()]*)\)\s*$")  # (The Smart City Ambassadors 2 (SCA#2))
@@ -355,13 +356,21 @@ class NameRules:
         return c.end()
 
     def _purpose_only(self, doc: Doc, start: int, end: int) -> bool:
-        """Verb + one word (กระตุ้น|เศรษฐกิจ, เพิ่ม|กำลังซื้อ) and nothing after it: a description."""
-        if not doc.tokens or not doc.starts_token(start):
+        """Verb + one or two words (กระตุ้น|เศรษฐกิจ, พัฒนา|เมือง|อัจฉริยะ) and nothing after: a description.
+
+        The verb is matched on the text, not on tokens: the tokenizer may join it to the cue
+        (โครง|การพัฒนา|เมือง).
+        """
+        if not doc.tokens or not doc.ends_token(end):
             return False
-        inner = [i for i in range(start + 1, end) if doc.starts_token(i)]
-        if len(inner) != 1 or not doc.ends_token(end):
+        v = self.p.purpose_re.match(doc.norm, start, end)
+        if v is None or not doc.ends_token(v.end()):
             return False
-        return doc.norm[start:inner[0]] in self.p.purpose_verbs
+        words = sum(1 for i in range(v.end(), end) if doc.starts_token(i))
+        if not 1 <= words <= _PURPOSE_WORDS:
+            return False
+        # a place makes it one project: พัฒนาท่าอากาศยานกระบี่, ปรับปรุงท่าเรือภูเก็ต
+        return not any(m.norm_start < end and start < m.norm_end for m in doc.mentions_of("provinces"))
 
     def _in_committee(self, text: str, cue_start: int) -> bool:
         """The cue is written inside a committee's name: คณะกรรมการนโยบายโครงการ..., คกก.บริหารโครงการ..."""

@@ -115,7 +115,7 @@ class _Patterns:
         self.phase_re = re.compile(rf"[ \t]?(?:{phases})[ \t]?[0-9]+(?![0-9/])")
         self.inner_words = frozenset(words.get("inner", ()))
         self.org_before_re = re.compile(_rx(words.get("org_before", ("\x00",))))
-        self.purpose_verbs = frozenset(words.get("purpose_verb", ()))
+        self.purpose_re = re.compile(_rx(words.get("purpose_verb", ("\x00",))))
         self.weak_heads = frozenset(e["text"] for e in by_kind.get("generic_head", []) if e.get("weak"))
         units = _rx(words.get("counted_unit", ("\x00",)))
         # หนึ่งหมู่บ้านหนึ่งเชฟ..., 1 ตำบล 1 ผลิตภัณฑ์: one community unit, one thing; a name without a cue
