@@ -149,6 +149,8 @@ class ProgramExtractor(NameRules, RuleExtractor):
         if end <= start:
             return None
         end = self._phase_end(doc, start, end)
+        if self.p.demonstrative_re.match(text, end):
+            return None  # แคมเปญสุดพิเศษ|ครั้งนี้, โครงการ...|ดังกล่าว: a description pointing back
         ss = self.p.start_stop_re.match(text, start)
         if ss is not None and (doc.ends_token(ss.end()) or len(ss.group()) >= 5):
             return None  # โครงการแล้วเสร็จ, หากโครงการเกิดความล่าช้า: the cue is a common noun
@@ -252,7 +254,9 @@ class ProgramExtractor(NameRules, RuleExtractor):
                 continue
             lat = self._latin(text, m.end())  # 1 ครอบครัว 1 Soft Power
             end = lat[1] if lat is not None else self._thai_end(doc, m.end())
-            if end > m.end() and text[m.end():end] not in self.p.classifiers:  # 1 จังหวัด 1 หลัง: a quota
+            rest = text[m.end():end]
+            if end > m.end() and rest not in self.p.classifiers and not self.p.counted_unit_re.fullmatch(rest):
+                # not a quota or an allocation: 1 จังหวัด 1 หลัง, 1 อำเภอ 1 โรงเรียน
                 mm = self._make(doc, s, end, "programs/counted")
                 if mm is not None:
                     out.append(mm)

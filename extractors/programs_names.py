@@ -156,11 +156,11 @@ class NameRules:
                     return start  # starts with a clause word: no name
                 cut = m.start()
                 break
-        # another project named inside: การประกวดบทภาพยนตร์|ในโครงการประกวด... (that one is found on its own)
+        # another project named inside: the words before it only lead up to that name
+        # (กิจกรรมแถลงข่าวเปิดตัว|โครงการ..., การประกวดภาพ|ในโครงการ...), which is found on its own
         for m in self.p.inner_cue_re.finditer(text, start + 1, cut):
             if doc.starts_token(m.start()):
-                cut = m.start()
-                break
+                return start
         for m in self.p.soft_re.finditer(text, start, cut):
             if m.start() == start:
                 return start
@@ -206,6 +206,7 @@ class NameRules:
         """Ordinal, Latin tail and parenthesised alias after a Thai name."""
         text = doc.norm
         clean = end == _CHUNK.match(text, start).end()
+        bare = end
         end = self._ordinal_end(text, end)
         if clean:
             end = self._dangling(doc, start, end)
@@ -226,13 +227,15 @@ class NameRules:
             else:
                 # one more phrase, then โดย/ซึ่ง opening the explanation: the phrase is the name's
                 # second half (กิจกรรมสานพลังประชารัฐ จัดหางานให้ผู้สูงอายุ โดย...); the first half stays an alias
-                second = self._second_half(doc, end)
+                second = self._second_half(doc, end, phase=end == bare)
                 if second is not None:
                     extra.append(text[start:end])
                     end = second
         return end, aliases, extra
 
-    def _second_half(self, doc: Doc, end: int) -> int | None:
+    def _second_half(self, doc: Doc, end: int, phase: bool = False) -> int | None:
+        """End of one more phrase that completes the name: one that ends on the name's phase
+        (โครงการเที่ยวเมืองรอง คนไทยใจดี ระยะที่ 2), or one before โดย/ซึ่ง opening the explanation."""
         text = doc.norm
         sp = _SPACES.match(text, end).end()
         if sp - end != 1 or not _HAS_THAI.match(text, sp):
@@ -243,6 +246,8 @@ class NameRules:
         if (self._starts_name(text[sp:c.end()]) or text.startswith(self.p.dangling_words, sp)
                 or self.p.start_stop_re.match(text, sp)):
             return None
+        if phase and self.p.phase_re.match(text, c.end()):
+            return self._ordinal_end(text, c.end())
         return c.end() if _EXPLAINS.match(text, c.end()) else None
 
     def _dangling(self, doc: Doc, start: int, end: int) -> int:

@@ -122,6 +122,8 @@ class _Patterns:
         tails_stop = _rx(words.get("tail_stop", ("\x00",)))
         self.tail_stop_re = re.compile(f"(?:{tails_stop})$")
         self.classifiers = frozenset(words.get("classifier", ()))
+        self.counted_unit_re = re.compile(units)
+        self.demonstrative_re = re.compile(_rx(words.get("demonstrative", ("\x00",))))
         self.counted_re = re.compile(rf"(?:หนึ่ง|1) ?(?:{units}) ?(?:หนึ่ง|1) ?(?=[{_THAI}A-Za-z])")
 
 
