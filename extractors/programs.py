@@ -105,8 +105,6 @@ class ProgramExtractor(NameRules, RuleExtractor):
 
     def _after_cue(self, doc: Doc, cue_start: int, cue_end: int, entry: dict[str, Any]) -> Mention | None:
         text = doc.norm
-        if self._in_committee(text, cue_start):
-            return None  # คณะกรรมการนโยบายโครงการ...: the committee's name, not a program
         strip = bool(entry.get("strip"))
         prefix = "" if strip else entry["text"]
         pos = cue_end

@@ -18,8 +18,6 @@ from khaosan.pipeline.doc import Doc, Mention
 
 
 _MAX_PHASED = 90  # characters: a longer run before a phase is a sentence, not a title
-_COMMITTEE_REACH = 40
-_COMMITTEE_DESCRIPTOR = 15  # characters between คณะกรรมการ and the cue (นโยบาย, กลั่นกรอง)
 _WEAK_HEAD_WORDS = 2  # ฝึกอบรม + at most this many words is a generic training, not a title
 _PURPOSE_WORDS = 2  # verb + this many words at most: พัฒนา|เมือง|อัจฉริยะ describes, a longer phrase names
 # "Thai title English Title" in one quote: the English part is an alias
@@ -27,7 +25,6 @@ _BILINGUAL = re.compile(rf"(.*[{_THAI}][^A-Za-z]*?) ((?:The |the )?[A-Z][A-Za-z0
 _NESTED_PAREN = re.compile(r"(.*?)\s*\(([^()]*)\)\s*$")  # (The Smart City Ambassadors 2 (SCA#2))
 _LIST_SEP = re.compile(r"\s*[,;]\s*")
 _MEETING = re.compile(r"[ \t]?ครั้งที่[ \t]?[0-9]+/[0-9]{2,4}")
-_LAST_SPACE = re.compile(r"\s(?=\S*$)")
 
 
 class NameRules:
@@ -376,21 +373,6 @@ class NameRules:
             return False
         # a place makes it one project: พัฒนาท่าอากาศยานกระบี่, ปรับปรุงท่าเรือภูเก็ต
         return not any(m.norm_start < end and start < m.norm_end for m in doc.mentions_of("provinces"))
-
-    def _in_committee(self, text: str, cue_start: int) -> bool:
-        """The cue is written inside a committee's name: คณะกรรมการนโยบายโครงการ..., คกก.บริหารโครงการ..."""
-        lo = max(0, cue_start - _COMMITTEE_REACH)
-        ws = _LAST_SPACE.search(text, lo, cue_start)
-        begin = ws.end() if ws is not None else lo
-        m = self.p.org_before_re.search(text, begin, cue_start) if begin < cue_start else None
-        if m is None:
-            return False
-        # only a short descriptor between (นโยบาย, กลั่นกรอง, บริหาร); a clause is not the committee's
-        # name: มติคณะกรรมการให้ดำเนินโครงการ... names the project
-        between = text[m.end():cue_start]
-        return len(between) <= _COMMITTEE_DESCRIPTOR and not (
-            self.p.stop_re.search(between) or self.p.soft_re.search(between) or self.p.phrase_re.search(between)
-            or self.p.start_stop_re.search(between) or any(w in between for w in self.p.dangling_words))
 
     def _generic(self, name: str, doc: Doc | None = None, start: int | None = None) -> bool:
         """Generic phrases (ดังกล่าว, ต่าง ๆ, ทางเศรษฐกิจ...), not names.

@@ -114,7 +114,6 @@ class _Patterns:
         phases = _rx(e["text"] for e in by_kind.get("ordinal", []) if e.get("phase"))
         self.phase_re = re.compile(rf"[ \t]?(?:{phases})[ \t]?[0-9]+(?![0-9/])")
         self.inner_words = frozenset(words.get("inner", ()))
-        self.org_before_re = re.compile(_rx(words.get("org_before", ("\x00",))))
         self.purpose_re = re.compile(_rx(words.get("purpose_verb", ("\x00",))))
         self.weak_heads = frozenset(e["text"] for e in by_kind.get("generic_head", []) if e.get("weak"))
         units = _rx(words.get("counted_unit", ("\x00",)))
