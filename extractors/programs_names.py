@@ -12,7 +12,7 @@ import re
 
 from khaosan.extractors.programs_patterns import (
     _CHUNK, _EXPLAINS, _HAS_LETTER, _HAS_THAI, _HAS_UPPER, _LATIN_RUN, _MONEY, _NUMBER, _OR, _PAREN,
-    _QUOTE_OPEN, _SPACES, _THAI, _YEAR, FAMILY, _key, _Patterns,
+    _QUOTE_OPEN, _SPACES, _THAI, _YEAR, FAMILY, _dictionary, _key, _Patterns,
 )
 from khaosan.pipeline.doc import Doc, Mention
 
@@ -368,8 +368,13 @@ class NameRules:
         v = self.p.purpose_re.match(doc.norm, start, end)
         if v is None or not doc.ends_token(v.end()):
             return False
-        words = sum(1 for i in range(v.end(), end) if doc.starts_token(i))
-        if not 1 <= words <= _PURPOSE_WORDS:
+        cuts = [i for i in range(v.end() + 1, end) if doc.starts_token(i)]
+        if len(cuts) >= _PURPOSE_WORDS:
+            return False
+        # a word the dictionary does not know is a proper name: พัฒนาที่ดิน|มูลนิธิชัยพัฒนา
+        words = _dictionary()
+        bounds = [v.end(), *cuts, end]
+        if any(doc.norm[a:b] not in words for a, b in zip(bounds, bounds[1:])):
             return False
         # a place makes it one project: พัฒนาท่าอากาศยานกระบี่, ปรับปรุงท่าเรือภูเก็ต
         return not any(m.norm_start < end and start < m.norm_end for m in doc.mentions_of("provinces"))
