@@ -15,14 +15,26 @@ the order they are tried after a cue word:
    The name then takes an ordinal or year that belongs to it (รุ่นที่ 2,
    ระยะที่ 4, ปี 2566), a Latin-script tail (พัฒนานิคมอุตสาหกรรม Smart Park),
    and a following parenthesis in Latin script as an alias ((One Map), (TIC)).
+   A phrase written up to its phase (…ให้แก่ผู้มีบัตรสวัสดิการแห่งรัฐ ระยะที่ 4)
+   is a name whole, function words and all; ครั้งที่ 3/2568 numbers a meeting.
+
+What is no name: a verb and one or two ordinary words (โครงการกระตุ้นเศรษฐกิจ,
+โครงการเพิ่มกำลังซื้อ) with no phase, year or place; a phrase pointing back
+(…ครั้งนี้); words leading up to another project's cue; a measure after
+โครงการ (โครงการมาตรการ…).  Without a cue, the one-unit-one-thing pattern
+(หนึ่งหมู่บ้านหนึ่ง…) names a program, unless it is an allocation (1 จังหวัด 1 หลัง).
 
 Cue words, stop words, generic phrases (โครงการดังกล่าว, กิจกรรมต่าง ๆ) and
-ordinal words are data: ``data/curated/program_patterns.json``.
+ordinal words are data: ``data/curated/program_patterns.json``.  The name
+boundaries live in ``programs_names``, the tables in ``programs_patterns``,
+resolution in ``programs_resolve``.
 
 Resolution merges mentions whose names or aliases share a key (the scorer's
-``program_key``: case-folded, no spaces or quotes, no leading โครงการ/กิจกรรม),
-and folds a bare name (นักดิจิทัลพัฒนาเมืองรุ่นใหม่) into its only ordinal
-variant (... รุ่นที่ 2).  "โครงการฯ" refers back and adds nothing.
+``program_key``: case-folded, no spaces or quotes, no leading โครงการ/กิจกรรม;
+เฟส 4 and Phase 4 read as ระยะที่ 4), folds a bare name (นักดิจิทัลพัฒนาเมืองรุ่นใหม่)
+into its only ordinal variant (... รุ่นที่ 2), and joins two spellings that differ
+by a few Thai letters inside (ร่วมใจแก้หนี้ / ร่วมใจแก้ไขหนี้).  "โครงการฯ" refers
+back and adds nothing.
 """
 from __future__ import annotations
 
