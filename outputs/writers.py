@@ -105,15 +105,12 @@ class SqliteSink:
     """khaosan.sqlite: every table with its keys and indexes; one transaction per batch."""
 
     def __init__(self, out: Path) -> None:
+        from khaosan.outputs.sqlite import connect, create_schema
+
         path = out / "khaosan.sqlite"
         path.unlink(missing_ok=True)
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        with self.db:
-            for table in TABLES.values():
-                for stmt in table.create_sql():
-                    self.db.execute(stmt)
+        self.db = connect(path)
+        create_schema(self.db)
         self.pending: list[tuple[Table, list[Row]]] = []
 
     def write_rows(self, table: Table, rows: list[Row]) -> None:
@@ -121,13 +118,12 @@ class SqliteSink:
             self.pending.append((table, rows))
 
     def write_facts(self, records: list[dict[str, Any]]) -> None:
+        from khaosan.outputs.sqlite import insert_rows
+
         # called once per flush, after the tables: commit the batch as one transaction
         with self.db:
             for table, rows in self.pending:
-                cols = table.column_names
-                sql = (f'INSERT OR REPLACE INTO "{table.name}" ({", ".join(chr(34) + c + chr(34) for c in cols)}) '
-                       f'VALUES ({", ".join("?" * len(cols))})')
-                self.db.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+                insert_rows(self.db, table, rows)
         self.pending.clear()
 
     def close(self) -> None:

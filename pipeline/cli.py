@@ -142,6 +142,13 @@ def version() -> None:
     typer.echo(pipeline_version())
 
 
+# Commands that live in their own modules (plain functions with typer annotations),
+# registered here so `khaosan --help` lists them all. Keep imports light (typer only).
+# -- journalists: serve (issue 4) --
+# -- journalists: query (issue 4) --
+# -- ingestion: ingest, status, export, reprocess (issue 5) --
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
     app()

@@ -1,0 +1,43 @@
+"""The SQLite side of the dataset, shared by ``extract`` (bulk) and ``ingest`` (incremental).
+
+One place creates the schema and inserts rows, so the file ``khaosan serve``
+and ``khaosan query`` read is the same whichever job wrote it.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from khaosan.outputs.schema import TABLES, Table
+
+Row = dict[str, Any]
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """A connection in WAL mode with foreign keys declared (not enforced: rows arrive per batch)."""
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    return db
+
+
+def create_schema(db: sqlite3.Connection) -> None:
+    """Every dataset table with its keys and indexes (idempotent)."""
+    with db:
+        for table in TABLES.values():
+            for stmt in table.create_sql():
+                db.execute(stmt)
+
+
+def insert_sql(table: Table) -> str:
+    cols = table.column_names
+    quoted = ", ".join(f'"{c}"' for c in cols)
+    return f'INSERT OR REPLACE INTO "{table.name}" ({quoted}) VALUES ({", ".join("?" * len(cols))})'
+
+
+def insert_rows(db: sqlite3.Connection, table: Table, rows: Iterable[Row]) -> None:
+    """Insert (or replace by primary key) rows given as dicts; call inside a transaction."""
+    cols = table.column_names
+    db.executemany(insert_sql(table), [tuple(r.get(c) for c in cols) for r in rows])
