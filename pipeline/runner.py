@@ -104,16 +104,22 @@ class Pipeline:
 
     def pipe(self, articles: Iterable[Article], workers: int | None = None) -> Iterator[Result]:
         """Results in input order: on a Dask cluster, through a process pool (workers > 1), or here."""
-        if self.settings.dask:
-            from khaosan.pipeline.dask_runner import pipe_dask
+        from khaosan.pipeline.parallel import batched, map_batches
 
-            yield from pipe_dask(self.settings, articles, self.settings.dask)
-            return
-        workers = self.settings.workers if workers is None else workers
-        if workers <= 1:
-            for article in articles:
-                yield self.process(article)
-            return
-        from khaosan.pipeline.parallel import pipe_parallel
+        settings = self.settings if workers is None else self.settings.replace(workers=workers)
+        local = settings.workers <= 1 and not settings.dask
+        task = process_batch if local else process_batch_light
+        for results in map_batches(settings, batched(articles, settings.batch_size), task, pipeline=self):
+            yield from results
 
-        yield from pipe_parallel(self.settings, articles, workers)
+
+def process_batch(pipeline: Pipeline, batch: list[Article]) -> list[Result]:
+    return [pipeline.process(a) for a in batch]
+
+
+def process_batch_light(pipeline: Pipeline, batch: list[Article]) -> list[Result]:
+    """For results that travel back from a worker: tokens stay there (writers do not need them)."""
+    results = process_batch(pipeline, batch)
+    for r in results:
+        r.doc.tokens = []
+    return results
