@@ -146,6 +146,9 @@ def version() -> None:
 # registered here so `khaosan --help` lists them all. Keep imports light (typer only).
 # -- journalists: serve (issue 4) --
 # -- journalists: query (issue 4) --
+from khaosan.pipeline.cli_query import query  # noqa: E402
+
+app.command()(query)
 # -- ingestion: ingest, status, export, reprocess (issue 5) --
 
 
