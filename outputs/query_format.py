@@ -100,7 +100,7 @@ def fact_label(hit: FactHit) -> Text:
             out.append(str(f["qualifier"]).replace("_", " ") + " ", style="dim")
         out.append(_number(f.get("value")), style="bold")
         if f.get("unit"):
-            out.append(f" {f['unit']}")
+            out.append(f["unit"] if f["unit"] == "%" else f" {f['unit']}")
         if f.get("about"):
             out.append(f"\n{f['about']}", style="dim")
     elif hit.family == "dates":
@@ -129,9 +129,11 @@ def write_table(hits: Iterable[FactHit], family: str, console: Console, *, conte
     """Print the hits as a table; returns how many were printed."""
     plain = console.no_color or console.color_system is None
     table = Table(show_lines=True, header_style="bold")
-    table.add_column({"figures": "Figure", "dates": "Date"}.get(family, family[:-1].capitalize()), ratio=2)
+    # fold, never crop: a long Thai run without spaces must show whole (it may be the evidence)
+    table.add_column({"figures": "Figure", "dates": "Date"}.get(family, family[:-1].capitalize()), ratio=2,
+                     overflow="fold")
     table.add_column("Article", ratio=2, overflow="fold")
-    table.add_column("Said in", ratio=6)
+    table.add_column("Said in", ratio=6, overflow="fold")
     n = 0
     for hit in hits:
         n += 1
