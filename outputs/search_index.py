@@ -76,12 +76,11 @@ class FtsSpec:
                 f'INSERT INTO "{self.name}"(rowid, {self._all("")}) SELECT rowid, {self._all("")} FROM "{self.table}"']
 
 
-# The text a reporter searches: article titles and bodies, sentences (to find
-# where exactly something is said), and the names, aliases and wording of facts.
+# The text a reporter searches: article titles and bodies, and the names,
+# aliases and wording of facts.
 SPECS: dict[str, FtsSpec] = {s.table: s for s in (
     FtsSpec("articles", ("doc_id",), ("title", "text")),
-    FtsSpec("sentences", ("doc_id", "sentence_id"), ("text",)),
-    FtsSpec("persons", ("fact_id",), ("name", "aliases", "titles", "roles")),
+    FtsSpec("persons", ("fact_id",), ("name", "aliases", "roles")),
     FtsSpec("roles", ("fact_id",), ("person", "role")),  # key check on fact_id alone: role is indexed text
     FtsSpec("orgs", ("fact_id",), ("name", "aliases")),
     FtsSpec("provinces", ("fact_id",), ("name",)),
@@ -89,6 +88,15 @@ SPECS: dict[str, FtsSpec] = {s.table: s for s in (
     FtsSpec("figures", ("fact_id",), ("text", "about")),
     FtsSpec("dates", ("fact_id",), ("text",)),
 )}
+
+# Tables whose text is a slice of an article's text (offsets into articles.text):
+# they need no index of their own, a row can only contain a term if its article
+# does, so the articles index narrows them to a few articles and LIKE does the rest.
+# (An index on sentences would cost as much as the articles' one: +60 MB on 2,000 articles.)
+SLICES: dict[str, tuple[str, ...]] = {"sentences": ("text",), "mentions": ("text",)}
+
+# Indexes earlier versions made and this one does not (install drops them).
+OBSOLETE = ("sentences_fts",)
 
 
 def _existing(db: sqlite3.Connection) -> dict[str, str]:
@@ -123,6 +131,11 @@ def install(db: sqlite3.Connection, tables: Sequence[str] | None = None) -> list
     present = _existing(db)
     rebuilt: list[str] = []
     with db:
+        for name in OBSOLETE:
+            if name in present:
+                for n in ("ai", "ad", "au"):
+                    db.execute(f'DROP TRIGGER IF EXISTS "{name}_{n}"')
+                db.execute(f'DROP TABLE "{name}"')
         for spec in SPECS.values():
             if tables is not None and spec.table not in tables:
                 continue
@@ -183,22 +196,40 @@ def split_terms(query: str) -> list[str]:
     return terms
 
 
-def terms_clause(spec: FtsSpec, terms: Sequence[str], alias: str = "") -> tuple[str, dict[str, str]]:
-    """SQL (with named parameters) selecting the rows of ``spec.table`` that contain every term.
+def searchable(table: str) -> tuple[str, ...]:
+    """The text columns a search looks in, or () when the table has no search."""
+    if table in SPECS:
+        return SPECS[table].columns
+    return SLICES.get(table, ())
+
+
+def terms_clause(table: str, terms: Sequence[str], columns: Sequence[str] | None = None,
+                 alias: str = "") -> tuple[str, dict[str, str]]:
+    """SQL (with named parameters) selecting the rows of ``table`` that contain every term.
 
     Terms of three characters or more go through the trigram index; shorter ones
     (a two-character Thai word such as ปี) are matched with LIKE on the text
-    columns, which scans the table but still answers.
+    columns, which scans the table but still answers.  ``columns`` restricts the
+    search to some of the text columns.
     """
     prefix = f"{alias}." if alias else ""
+    cols = tuple(columns) if columns else searchable(table)
+    if not cols or not set(cols) <= set(searchable(table)):
+        raise ValueError(f"{table!r} has no search on {sorted(set(cols) - set(searchable(table))) or 'any column'}")
     clauses: list[str] = []
     params: dict[str, str] = {}
     long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM]
-    if long_terms:
-        params["khaosan_fts"] = " AND ".join(fts_phrase(t) for t in long_terms)
+    if long_terms and table in SPECS:
+        spec = SPECS[table]
+        scope = f"{{{' '.join(cols)}}} : " if columns else ""
+        params["khaosan_fts"] = " AND ".join(scope + fts_phrase(t) for t in long_terms)
         clauses.append(f'{prefix}rowid IN (SELECT rowid FROM "{spec.name}" WHERE "{spec.name}" MATCH :khaosan_fts)')
-    for i, t in enumerate(x for x in terms if len(x) < MIN_TRIGRAM):
+    elif long_terms:  # a slice of articles: only rows of articles holding every term
+        params["khaosan_fts"] = " AND ".join("{text} : " + fts_phrase(t) for t in long_terms)
+        clauses.append(f'{prefix}doc_id IN (SELECT doc_id FROM articles_fts WHERE articles_fts MATCH :khaosan_fts)')
+    like_terms = terms if table not in SPECS else [t for t in terms if len(t) < MIN_TRIGRAM]
+    for i, t in enumerate(like_terms):
         params[f"khaosan_like{i}"] = like_pattern(t)
-        ors = " OR ".join(f'{prefix}"{c}" LIKE :khaosan_like{i} ESCAPE \'\\\'' for c in spec.columns)
+        ors = " OR ".join(f'{prefix}"{c}" LIKE :khaosan_like{i} ESCAPE \'\\\'' for c in cols)
         clauses.append(f"({ors})")
     return " AND ".join(clauses) or "1", params
