@@ -155,10 +155,13 @@ def lexicon() -> Lexicon:
             if m not in by_first[fold_name(n.split(" ", 1)[0])]:
                 by_first[fold_name(n.split(" ", 1)[0])].append(m)
     words = thai_words()
+    # A word is a compound when one of its proper prefixes is a title: looking up each prefix
+    # in a set is linear in the word list (testing every title against every word took a second).
+    prefix_titles = frozenset(t for t in title_forms if len(t) >= 2 and "." not in t)
     compounds = frozenset(
         w for w in words
         if w not in title_forms and "." not in w
-        and any(w.startswith(t) and len(w) > len(t) for t in title_forms if len(t) >= 2 and "." not in t)
+        and any(w[:k] in prefix_titles for k in range(2, len(w)))
     )
     clause = sorted(set(CLAUSE_WORDS), key=len, reverse=True)
     glued = sorted(set(GLUED_WORDS), key=len, reverse=True)
