@@ -101,8 +101,11 @@ def fact_label(hit: FactHit) -> Text:
         out.append(_number(f.get("value")), style="bold")
         if f.get("unit"):
             out.append(f["unit"] if f["unit"] == "%" else f" {f['unit']}")
-        if f.get("about"):
-            out.append(f"\n{f['about']}", style="dim")
+        about = (f.get("about") or "").lstrip()
+        while about and _is_mark(about[0]):  # a context cut inside a letter cluster: show from the next letter
+            about = about[1:]
+        if about:
+            out.append(f"\n{about}", style="dim")
     elif hit.family == "dates":
         out.append(str(f.get("value") or "?"), style="bold")
         if f.get("text"):
