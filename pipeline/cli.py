@@ -150,6 +150,10 @@ from khaosan.pipeline.cli_query import query  # noqa: E402
 
 app.command()(query)
 # -- ingestion: ingest, status, export, reprocess (issue 5) --
+from khaosan.pipeline import cli_ingest  # noqa: E402
+
+for _command in (cli_ingest.ingest, cli_ingest.status, cli_ingest.export, cli_ingest.reprocess):
+    app.command()(_command)
 
 
 def main() -> None:
