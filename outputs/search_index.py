@@ -167,10 +167,10 @@ def install(db: sqlite3.Connection, tables: Sequence[str] | None = None) -> list
 def drop(db: sqlite3.Connection) -> None:
     """Remove every index and trigger (for a bulk load that would rather rebuild once at the end)."""
     with db:
-        for spec in SPECS.values():
-            for n in spec.trigger_sql():
-                db.execute(f'DROP TRIGGER IF EXISTS "{n}"')
-            db.execute(f'DROP TABLE IF EXISTS "{spec.name}"')
+        for name in (*(s.name for s in SPECS.values()), *OBSOLETE):
+            for n in ("ai", "ad", "au"):
+                db.execute(f'DROP TRIGGER IF EXISTS "{name}_{n}"')
+            db.execute(f'DROP TABLE IF EXISTS "{name}"')
 
 
 def fts_phrase(term: str) -> str:
