@@ -7,6 +7,7 @@ serve`` and ``khaosan query`` read either) and the ingestion state:
 ``failures``        sources and articles that failed: what, where, why, attempts, first/last seen, quarantine
 ``sources``         each configured source: last attempt, last success, last error, last counts
 ``http_validators`` ETag / Last-Modified per URL, for conditional requests
+``web_pages``       feed/sitemap links already stored, and the article each one gave
 ``article_facts``   the facts.jsonl record of each article, for ``khaosan export``
 
 Every article is written by :meth:`Store.replace_article` in ONE ``BEGIN IMMEDIATE``
@@ -67,13 +68,17 @@ STATE_SQL = (
         articles_new INTEGER, articles_updated INTEGER, articles_unchanged INTEGER, articles_failed INTEGER)""",
     """CREATE TABLE IF NOT EXISTS http_validators (
         url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, updated TEXT)""",
+    """CREATE TABLE IF NOT EXISTS web_pages (
+        link TEXT PRIMARY KEY,            -- canonical URL of a feed/sitemap link (the page may name another)
+        doc_id TEXT NOT NULL,
+        source TEXT)""",
     """CREATE TABLE IF NOT EXISTS article_facts (
         doc_id TEXT PRIMARY KEY, facts_json TEXT NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS idx_articles_url ON articles(url)",
     "CREATE INDEX IF NOT EXISTS idx_failures_source ON failures(source)",
 )
 
-STATE_TABLES = ("runs", "failures", "sources", "http_validators", "article_facts")
+STATE_TABLES = ("runs", "failures", "sources", "http_validators", "web_pages", "article_facts")
 
 RUN_COUNTERS = ("articles_new", "articles_updated", "articles_reprocessed", "articles_unchanged",
                 "articles_failed", "articles_skipped", "facts_added", "facts_removed", "sources_failed",
@@ -203,14 +208,28 @@ class Store:
         return ArticleState(row[0], row[1]) if row else None
 
     def has_url(self, url: str) -> bool:
-        return self.db.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", (url,)).fetchone() is not None
+        """A stored article has this URL, or came from a listing link with this (canonical) URL."""
+        db = self.db
+        return (db.execute("SELECT 1 FROM articles WHERE url = ? LIMIT 1", (url,)).fetchone() is not None
+                or db.execute("SELECT 1 FROM web_pages WHERE link = ?", (url,)).fetchone() is not None)
 
-    def replace_article(self, doc_id: str, rows: dict[str, list[Row]], facts_record: dict[str, Any]
-                        ) -> ReplaceCounts:
+    def note_links(self, doc_id: str, links: tuple[str, ...], source: str | None) -> None:
+        """Remember that these listing links gave ``doc_id`` (unchanged articles: no replace)."""
+        with self.transaction() as db:
+            self._note_links(db, doc_id, links, source)
+
+    @staticmethod
+    def _note_links(db: sqlite3.Connection, doc_id: str, links: tuple[str, ...], source: str | None) -> None:
+        db.executemany("INSERT OR REPLACE INTO web_pages (link, doc_id, source) VALUES (?, ?, ?)",
+                       [(link, doc_id, source) for link in links])
+
+    def replace_article(self, doc_id: str, rows: dict[str, list[Row]], facts_record: dict[str, Any],
+                        links: tuple[str, ...] = (), source: str | None = None) -> ReplaceCounts:
         """Every row of ``doc_id`` in every table replaced by ``rows``, in one transaction.
 
         ``rows`` is :func:`khaosan.outputs.rows.doc_rows` plus ``errors`` (extraction
-        errors whose ``source`` is the doc_id).
+        errors whose ``source`` is the doc_id).  ``links``: the listing links (web
+        pages) that gave this article, recorded in the same transaction.
         """
         from khaosan.outputs.sqlite import insert_rows
 
@@ -229,6 +248,8 @@ class Store:
                     insert_rows(db, TABLES[name], rows[name])
             db.execute("INSERT OR REPLACE INTO article_facts (doc_id, facts_json) VALUES (?, ?)",
                        (doc_id, json.dumps(facts_record, ensure_ascii=False)))
+            if links:
+                self._note_links(db, doc_id, links, source)
         return ReplaceCounts(removed, sum(len(rows.get(f, ())) for f in FAMILY_TABLES))
 
     def stale_articles(self, version: str) -> Iterator[Row]:
@@ -378,44 +399,28 @@ class Store:
 class SqliteValidators:
     """The fetch contract's ``Validators`` (ETag, Last-Modified per URL), kept in ``http_validators``.
 
-    New validators are held in memory until :meth:`flush`, which the job calls once
-    every article of a source is committed.  Saved earlier, a run killed half-way
-    would leave a feed's ETag behind: the next run would get 304 for the feed and
-    never see the items the killed run had not stored yet.
+    Written through at once: the fetcher only stores a response's validators after
+    the job has committed everything that response produced (it asks for the next
+    item only then), so a run killed half-way never leaves a validator that would
+    hide an uncommitted article behind a 304.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.pending: dict[str, tuple[str | None, str | None]] = {}
 
     def get(self, url: str) -> tuple[str | None, str | None] | None:
-        if url in self.pending:
-            return self.pending[url]
         row = self.store.db.execute("SELECT etag, last_modified FROM http_validators WHERE url = ?",
                                     (url,)).fetchone()
         return (row[0], row[1]) if row else None
 
     def put(self, url: str, etag: str | None, last_modified: str | None) -> None:
-        self.pending[url] = (etag, last_modified)
+        with self.store.transaction() as db:
+            if etag is None and last_modified is None:
+                db.execute("DELETE FROM http_validators WHERE url = ?", (url,))
+            else:
+                db.execute("INSERT OR REPLACE INTO http_validators (url, etag, last_modified, updated) "
+                           "VALUES (?, ?, ?, ?)", (url, etag, last_modified, utc_now()))
 
     def forget(self, url: str) -> None:
-        """Drop a URL's validators (its article could not be stored: fetch it in full next time)."""
-        self.pending.pop(url, None)
-        with self.store.transaction() as db:
-            db.execute("DELETE FROM http_validators WHERE url = ?", (url,))
-
-    def flush(self) -> None:
-        if not self.pending:
-            return
-        now = utc_now()
-        with self.store.transaction() as db:
-            for url, (etag, modified) in self.pending.items():
-                if etag is None and modified is None:
-                    db.execute("DELETE FROM http_validators WHERE url = ?", (url,))
-                else:
-                    db.execute("INSERT OR REPLACE INTO http_validators (url, etag, last_modified, updated) "
-                               "VALUES (?, ?, ?, ?)", (url, etag, modified, now))
-        self.pending.clear()
-
-    def discard(self) -> None:
-        self.pending.clear()
+        """Drop a URL's validators (its article was never stored: fetch it in full next time)."""
+        self.put(url, None, None)

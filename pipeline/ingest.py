@@ -122,7 +122,8 @@ class _Run:
         self.run_id = 0
         self.seen: dict[str, tuple[str, str | None]] = {}  # doc_id -> (content hash, where read) this run
         self.failed_now: set[tuple[str, str]] = set()
-        self.tried_pages: set[str] = set()
+        self.pages_seen: set[str] = set()  # canonical page URLs fetched, failed or unchanged this run
+        self.source_unchanged = False
         self.open: dict[tuple[str, str], Failure] = {(f.kind, f.location): f for f in store.failures()}
         self.validators = SqliteValidators(store)
         self._fetcher: Any = None
@@ -145,6 +146,9 @@ class _Run:
 
     def close(self) -> None:
         if self._fetcher is not None:
+            stats = getattr(self._fetcher, "stats", None)
+            if stats is not None:
+                self.log.info("fetch.stats", **{k: getattr(stats, k) for k in getattr(stats, "__dataclass_fields__", {})})
             self._fetcher.close()
 
     # -- failures --------------------------------------------------------------
@@ -159,8 +163,9 @@ class _Run:
         f = self.open.get((kind, location))
         return f is not None and f.quarantined and not self._due(f)
 
-    def fail(self, kind: str, location: str, what: str, reason: str, source: str | None) -> None:
-        """Record one failed attempt (once per item per run).
+    def fail(self, kind: str, location: str, what: str, reason: str, source: str | None,
+             final: bool = False) -> None:
+        """Record one failed attempt (once per item per run); ``final``: no retry can help, quarantine now.
 
         Sources and pages are only tried when not quarantined (or due again), so each
         try is an attempt.  Corpus items and extractions are met again on every run
@@ -171,13 +176,13 @@ class _Run:
             return
         self.failed_now.add(key)
         before = self.open.get(key)
-        if before is not None and before.quarantined and kind in ("article", "extract") \
-                and not self.retry_quarantined:
+        if before is not None and before.quarantined and (kind in ("article", "extract") or not self._due(before)):
             self.store.touch_failure(kind, location, self.run_id)
             self.counts["articles_skipped"] += 1
             self.log.debug("failure.quarantined_seen", kind=kind, location=location, reason=reason)
             return
-        f = self.store.record_failure(kind, location, what, reason, source, self.run_id, self.config.max_attempts)
+        limit = 1 if final else self.config.max_attempts
+        f = self.store.record_failure(kind, location, what, reason, source, self.run_id, limit)
         self.open[key] = f
         self.counts["sources_failed" if kind == "source" else "articles_failed"] += 1
         self.source_counts["failed"] += 1
@@ -186,9 +191,10 @@ class _Run:
                          attempts=f.attempts, source=source)
         if f.quarantined and not (before is not None and before.quarantined):
             self.counts["quarantined"] += 1
-            self.report_quarantined.append(f"{kind} {location} after {f.attempts} attempts: {reason}")
+            why = "a retry cannot help" if final else f"{f.attempts} failed attempts"
+            self.report_quarantined.append(f"{kind} {location} ({why}): {reason}")
             self.log.error("failure.quarantined", kind=kind, location=location, attempts=f.attempts, reason=reason,
-                           message=f"{kind} {location} quarantined after {f.attempts} failed attempts: {reason}")
+                           message=f"{kind} {location} quarantined ({why}): {reason}")
 
     def resolve(self, kind: str, location: str | None) -> None:
         if location is None or (kind, location) not in self.open:
@@ -207,11 +213,13 @@ class _Run:
         since, until = _date_key(self.config.since), _date_key(self.config.until)
         return not ((since and day < since) or (until and day > until))
 
-    def handle(self, article: Article, source: str, kind: str, where: str | None) -> None:
-        """One article read from ``source``: skip it, or extract it and store it.
+    def handle(self, article: Article, source: str, kind: str, where: str | None,
+               links: tuple[str, ...] = ()) -> bool:
+        """One article read from ``source``: skip it, or extract it and store it; False if it failed.
 
-        ``kind``/``where`` name the failure this article would resolve or record
-        (``article``/``file:line`` for corpus items, ``page``/URL for web pages).
+        ``kind``/``where`` name the failure this article resolves or records
+        (``article``/``file:line`` for corpus items, ``page``/link URL for web
+        pages); ``links`` are the listing links that gave a web article.
         """
         doc_id = article.doc_id
         digest = article.content_hash
@@ -219,24 +227,29 @@ class _Run:
             first_hash, first_where = self.seen[doc_id]
             if first_hash == digest:
                 self.log.debug("article.duplicate", doc_id=doc_id, where=where, first=first_where)
-                return
+                return True
             self.fail(kind, where or doc_id, "article",
                       f"duplicate id {doc_id!r}: already read from {first_where} with different text; "
                       "the first one is kept", source)
-            return
+            return False
         self.seen[doc_id] = (digest, where)
         state = self.store.article_state(doc_id)
         if state is not None and state.content_hash == digest and state.pipeline_version == self.version:
             self.counts["articles_unchanged"] += 1
             self.source_counts["unchanged"] += 1
+            if links:
+                self.store.note_links(doc_id, links, source)
             self.resolve(kind, where)
             self.log.debug("article.unchanged", doc_id=doc_id)
-            return
+            return True
         change = "new" if state is None else ("updated" if state.content_hash != digest else "reprocessed")
-        if self.extract_and_store(article, change, source):
-            self.resolve(kind, where)
+        if not self.extract_and_store(article, change, source, links):
+            return False
+        self.resolve(kind, where)
+        return True
 
-    def extract_and_store(self, article: Article, change: str, source: str | None) -> bool:
+    def extract_and_store(self, article: Article, change: str, source: str | None,
+                          links: tuple[str, ...] = ()) -> bool:
         from khaosan.outputs.dataset import error_row
         from khaosan.outputs.rows import doc_rows
 
@@ -250,7 +263,7 @@ class _Run:
         doc = result.doc
         rows = doc_rows(doc, self.version)
         rows["errors"] = [error_row(doc_id, f"extract:{e.extractor}", e.reason, self.version) for e in result.errors]
-        replaced = self.store.replace_article(doc_id, rows, doc.to_facts(self.pipeline.families))
+        replaced = self.store.replace_article(doc_id, rows, doc.to_facts(self.pipeline.families), links, source)
         self.resolve("extract", doc_id)
         self.counts[f"articles_{change}"] += 1
         self.source_counts[change] += 1
@@ -260,16 +273,46 @@ class _Run:
                       facts_removed=replaced.facts_removed, extractor_errors=len(result.errors))
         return True
 
-    # -- sources ---------------------------------------------------------------
-    def run_sources(self) -> None:
-        if any(is_url(s) for s in self.config.sources) or any(k == "page" for k, _ in self.open):
-            self.retry_pages()
-        for source in self.config.sources:
-            self.run_source(source)
+    # -- web pages -------------------------------------------------------------
+    def web_article(self, article: Article, source: str, link: str | None) -> None:
+        """A page's article; ``link`` is the listing's (canonical) link, which the page may rename."""
+        where = link or article.url or article.doc_id
+        self.pages_seen.update(x for x in (where, article.url) if x)
+        links = tuple(dict.fromkeys(x for x in (link, article.url) if x))
+        if self.handle(article, source, "page", where, links) and article.url and article.url != where:
+            self.resolve("page", article.url)
+
+    def page_unchanged(self, url: str, source: str | None) -> None:
+        if url in self.pages_seen:  # met before in this run: counted then
+            return
+        self.pages_seen.add(url)
+        if self.skip_quarantined("page", url):
+            self.counts["articles_skipped"] += 1
+            return
+        if self.store.has_url(url):
+            self.counts["articles_unchanged"] += 1
+            self.source_counts["unchanged"] += 1
+            self.resolve("page", url)
+            return
+        # Not modified, yet the dataset does not hold it (stored before the dataset was restored
+        # from a backup?): forget its validators so the next attempt fetches it in full.
+        self.validators.forget(url)
+        self.fail("page", url, "web page",
+                  "server answered 304 Not Modified but the dataset does not hold the page; fetched in full next run",
+                  source)
+
+    def known(self, url: str) -> bool:
+        """For the fetcher: pages held already, met this run, or quarantined need no fetch now."""
+        if url in self.pages_seen:
+            return True
+        f = self.open.get(("page", url))
+        if f is not None:  # failed before: fetch again, unless quarantined
+            return f.quarantined and not self._due(f)
+        return self.store.has_url(url)
 
     def retry_pages(self) -> None:
-        """Pages that failed on earlier runs, fetched again on their own (their feed may have dropped them)."""
-        pages = [f for (k, _), f in self.open.items() if k == "page"]
+        """Pages that failed on earlier runs, fetched again on their own (their listing may have dropped them)."""
+        pages = [f for (k, _), f in self.open.items() if k == "page" and not (f.quarantined and not self._due(f))]
         if not pages:
             return
         try:
@@ -279,57 +322,32 @@ class _Run:
             self.log.warning("page.retry_skipped", message="failed pages cannot be retried: no fetch module")
             return
         for f in pages:
-            if f.quarantined and not self._due(f):
-                continue
-            self.tried_pages.add(f.location)
+            self.source_counts = Counter()
+            self.pages_seen.add(f.location)
             self.log.info("page.retry", url=f.location, attempts=f.attempts)
             try:
-                item = fetch_article(f.location, self.fetcher())
+                item = fetch_article(f.location, self.fetcher(), source=f.source)
             except FetchError as e:
-                self.fail("page", f.location, "web page", e.reason, f.source)
+                self.fail("page", f.location, "web page", e.reason, f.source, final=not e.retryable)
                 continue
             except (sqlite3.Error, Interrupted, KeyboardInterrupt):
                 raise
-            except Exception as e:
+            except Exception as e:  # a fetcher bug: this page fails, the run goes on
+                logging.getLogger("khaosan.ingest").exception("%s: retry failed", f.location)
                 self.fail("page", f.location, "web page", f"internal error: {type(e).__name__}: {e}", f.source)
                 continue
             if isinstance(item, Unchanged):
-                self.page_unchanged(item.url, f.source)
-                continue
-            if f.source:
-                item.source = f.source  # as a clean run reading the feed would have stored it
-            self.handle(item, f.source or f.location, "page", f.location)
-            if item.url and item.url != f.location:
-                self.resolve("page", item.url)
-        self.validators.flush()
+                self.pages_seen.discard(f.location)
+                self.page_unchanged(f.location, f.source)
+            else:
+                self.web_article(item, f.source or f.location, f.location)
 
-    def page_unchanged(self, url: str, source: str | None) -> None:
-        from khaosan.corpus.fetch.sources import canonical_url
-
-        if self.store.has_url(canonical_url(url)) or self.store.has_url(url):
-            self.counts["articles_unchanged"] += 1
-            self.source_counts["unchanged"] += 1
-            self.resolve("page", canonical_url(url))
-            return
-        # 304 for a page the dataset does not hold (its article was never stored): forget the
-        # validators so the next attempt fetches it in full.
-        self.validators.forget(url)
-        self.fail("page", canonical_url(url), "web page",
-                  "server answered 304 Not Modified but the dataset does not hold the page; fetched in full next run",
-                  source)
-
-    def known(self, url: str) -> bool:
-        """For the fetcher: pages held already, tried this run, or quarantined need no fetch now."""
-        from khaosan.corpus.fetch.sources import canonical_url
-
-        canon = canonical_url(url)
-        if canon in self.tried_pages or url in self.tried_pages:
-            return True
-        if self.skip_quarantined("page", canon):
-            return True
-        if ("page", canon) in self.open:
-            return False
-        return self.store.has_url(canon)
+    # -- sources ---------------------------------------------------------------
+    def run_sources(self) -> None:
+        if any(k == "page" for k, _ in self.open):
+            self.retry_pages()
+        for source in self.config.sources:
+            self.run_source(source)
 
     def _items(self, source: str) -> Iterator[Any]:
         if is_url(source):
@@ -345,63 +363,79 @@ class _Run:
 
             yield from read_paths([source], self.settings)
 
+    def _web_item(self, item: Any, source: str) -> str | None:
+        """One item of a URL source; returns the source's own error, if this is it."""
+        if isinstance(item, Article):
+            self.web_article(item, source, item.meta.get("link"))
+        elif isinstance(item, ReadError):
+            kind = getattr(item, "kind", "source" if item.source == source else "page")
+            final = not getattr(item, "retryable", True)
+            if kind == "source":
+                return item.reason
+            if kind == "sitemap":
+                self.fail("sitemap", item.source, "child sitemap", item.reason, source)
+            else:
+                self.pages_seen.add(item.source)
+                self.fail("page", item.source, "web page", item.reason, source, final=final)
+        elif getattr(item, "kind", "page") == "source":
+            self.source_unchanged = True
+            self.log.info("source.unchanged", source=source, message=f"{source}: not modified since the last run")
+        elif getattr(item, "kind", "page") == "sitemap":
+            self.log.debug("sitemap.unchanged", url=item.url)
+        else:
+            self.page_unchanged(item.url, source)
+        return None
+
+    def _local_item(self, item: Article | ReadError, source: str) -> str | None:
+        if isinstance(item, Article):
+            if not self._in_window(item):
+                self.counts["articles_skipped"] += 1
+            else:
+                self.handle(item, source, "article", item.source)
+            return None
+        if item.source == str(Path(source)):
+            return item.reason
+        what = "corpus row" if ":" in Path(item.source).name else "file"
+        self.fail("article", item.source, what, item.reason, source)
+        return None
+
     def run_source(self, source: str) -> None:
         url = is_url(source)
         kind = "url" if url else "local"
         self.source_counts = Counter()
+        self.source_unchanged = False
         if self.skip_quarantined("source", source):
             f = self.open[("source", source)]
             self.log.warning("source.quarantined", source=source, attempts=f.attempts, reason=f.reason,
-                             message=f"{source}: quarantined after {f.attempts} failed attempts, skipped until "
-                                     f"quarantine_retry has passed since {f.last_seen}")
+                             message=f"{source}: quarantined after {f.attempts} failed attempts; skipped until "
+                                     f"quarantine_retry has passed since {f.last_seen} (or --retry-quarantined)")
+            self.counts["articles_skipped"] += 1
             self.store.update_source(source, kind, "quarantined", self.run_id, f.reason, self.source_counts)
             return
         self.log.info("source.start", source=source, kind=kind)
-        source_key = source if url else str(Path(source))
-        source_error: str | None = None
-        unchanged = False
+        error: str | None = None
         try:
             for item in self._items(source):
-                if isinstance(item, Article):
-                    if not url and not self._in_window(item):
-                        self.counts["articles_skipped"] += 1
-                        continue
-                    if url:
-                        self.tried_pages.add(item.url or "")
-                    self.handle(item, source, "page" if url else "article", item.url if url else item.source)
-                elif isinstance(item, ReadError):
-                    if item.source in (source, source_key):
-                        source_error = item.reason
-                    elif url:
-                        from khaosan.corpus.fetch.sources import canonical_url
-
-                        self.tried_pages.add(canonical_url(item.source))
-                        self.fail("page", canonical_url(item.source), "web page", item.reason, source)
-                    else:
-                        what = "corpus row" if ":" in Path(item.source).name else "file"
-                        self.fail("article", item.source, what, item.reason, source)
-                elif item.url == source:  # Unchanged: the feed or sitemap itself is not modified
-                    unchanged = True
-                    self.log.info("source.unchanged", source=source, message=f"{source}: not modified since last run")
-                else:
-                    self.page_unchanged(item.url, source)
+                found = self._web_item(item, source) if url else self._local_item(item, source)
+                error = error or found
         except (sqlite3.Error, Interrupted, KeyboardInterrupt, StoreError):
             raise
         except Exception as e:  # a reader or fetcher bug: this source fails, the others still run
             logging.getLogger("khaosan.ingest").exception("%s: source failed", source)
-            source_error = f"internal error: {type(e).__name__}: {e}"
-        self.validators.flush()
-        if source_error is not None:
-            self.fail("source", source, "feed or sitemap" if url else "folder or corpus file", source_error, source)
+            error = f"internal error: {type(e).__name__}: {e}"
+        if error is not None:
+            self.fail("source", source, "feed, sitemap or page" if url else "folder or corpus file", error, source)
             status = "failed"
         else:
             self.resolve("source", source)
-            if not url:
-                for gone in self.store.resolve_unseen_failures(source, ("article", "extract"), self.run_id):
-                    self.open = {k: v for k, v in self.open.items() if k[1] != gone}
+            # Item failures of this source not met again are gone from it (a listing read in full).
+            kinds = ("sitemap",) if url else ("article", "extract")
+            if not self.source_unchanged:
+                for gone in self.store.resolve_unseen_failures(source, kinds, self.run_id):
+                    self.open = {k: v for k, v in self.open.items() if not (k[1] == gone and k[0] in kinds)}
                     self.log.info("failure.resolved", location=gone, message=f"{gone}: no longer in {source}")
-            status = "partial" if self.source_counts["failed"] else ("unchanged" if unchanged else "ok")
-        self.store.update_source(source, kind, status, self.run_id, source_error, self.source_counts)
+            status = "partial" if self.source_counts["failed"] else ("unchanged" if self.source_unchanged else "ok")
+        self.store.update_source(source, kind, status, self.run_id, error, self.source_counts)
         self.log.info("source.done", source=source, status=status, new=self.source_counts["new"],
                       updated=self.source_counts["updated"], unchanged=self.source_counts["unchanged"],
                       failed=self.source_counts["failed"])

@@ -120,7 +120,10 @@ def fetch_settings(overrides: dict[str, Any]) -> Any:
             raise ConfigError("[fetch] settings given, but this khaosan has no fetch module "
                               "(khaosan.corpus.fetch)") from None
         return None
-    return FetchSettings(**_checked("fetch", overrides, FetchSettings))
+    try:
+        return FetchSettings.from_mapping(overrides)
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"[fetch] {e}") from None
 
 
 def _checked(section: str, values: dict[str, Any], cls: type) -> dict[str, Any]:
