@@ -43,6 +43,7 @@ import sqlite3
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,21 @@ def amount(text: str, option: str = "value") -> float:
         raise QueryError(f"{option} {text!r}: not a number (write 1000000, 1,000,000 or 1e6)") from None
 
 
+@cache
+def _title_regex() -> re.Pattern[str]:
+    from khaosan.extractors.data import entries
+
+    forms = {f for e in entries("titles") for f in [e["title"], *e.get("abbr", ())] if f}
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{alternation})\s*)+")
+
+
+def person_forms(text: str) -> list[str]:
+    """What to look for in names: the text, and the text without leading titles (นายสมชาย → สมชาย)."""
+    bare = _title_regex().sub("", text.strip())
+    return list(dict.fromkeys([text.strip()] + ([bare] if len(bare) >= 2 else [])))
+
+
 def org_names(text: str) -> list[str]:
     """Canonical names of the known bodies ``text`` may name (ดีป้า → สำนักงานส่งเสริมเศรษฐกิจดิจิทัล)."""
     from khaosan.extractors.org_gazetteer import org_gazetteer
@@ -299,7 +315,8 @@ def _groups(family: str, f: QueryFilters) -> dict[str, _Group]:
         return groups.setdefault(table, _Group(table))
 
     if f.person:
-        group("persons").add(_name_like(("name", "aliases"), f.person))
+        conds = [_name_like(("name", "aliases"), form) for form in person_forms(f.person)]
+        group("persons").add(("(" + " OR ".join(c[0] for c in conds) + ")", [p for c in conds for p in c[1]]))
     if f.role:
         group("persons").add(_name_like(("roles",), f.role))
     if f.org:
@@ -469,6 +486,7 @@ def query_facts(dataset: str | Path | sqlite3.Connection, family: str, filters: 
 def _hits(dataset: str | Path | sqlite3.Connection, family: str, sql: str, params: list[Any],
           batch: int) -> Iterator[FactHit]:
     db = dataset if isinstance(dataset, sqlite3.Connection) else open_dataset(dataset)
+    old_factory = db.row_factory
     try:
         db.row_factory = sqlite3.Row
         cur = db.execute(sql, params)
@@ -481,6 +499,6 @@ def _hits(dataset: str | Path | sqlite3.Connection, family: str, sql: str, param
             _attach_evidence(db, family, hits)
             yield from hits
     finally:
-        db.row_factory = None
+        db.row_factory = old_factory
         if db is not dataset:
             db.close()

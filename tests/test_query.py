@@ -118,6 +118,7 @@ def test_same_sentence_first_then_only(dataset):
 def test_person_and_role(dataset):
     assert [h.fields["name"] for h in hits(dataset, "persons", person="กิตติพงษ์")] == ["กิตติพงษ์ แสงทอง"]
     assert [h.fields["name"] for h in hits(dataset, "persons", person="กิตติพงษ์แสงทอง")] == ["กิตติพงษ์ แสงทอง"]
+    assert [h.fields["name"] for h in hits(dataset, "persons", person="นายกิตติพงษ์ แสงทอง")] == ["กิตติพงษ์ แสงทอง"]
     assert [h.fields["name"] for h in hits(dataset, "persons", role="ผู้ว่าราชการจังหวัด")] == ["พิมพ์ชนก ดวงดี"]
     # a person filter on figures: figures of the articles that name her
     assert docs(hits(dataset, "figures", person="พิมพ์ชนก")) == {"q-cm-budget"}
