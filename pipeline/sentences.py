@@ -16,6 +16,7 @@ Splitter = Callable[[str], list[tuple[int, int]]]
 _LINE = re.compile(r"[^\n]+")
 _SPACE = re.compile(r"[ \t]+")
 MIN_SENTENCE = 60  # characters before a space may end a sentence
+MIN_WIDE_SENTENCE = 20  # characters before a double space may end a sentence
 MAX_SENTENCE = 400  # past this, any space ends it
 
 
@@ -23,15 +24,18 @@ def _rules_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _SPACE.finditer(line):
-        length = m.start() - start
-        wide = len(m.group()) > 1  # two spaces: the usual Thai sentence break in press releases
-        # A space after a Thai word, once the sentence is long enough, is a sentence break;
-        # a space before a digit or inside a name would cut a fact in half, so those wait.
-        nxt = line[m.end() : m.end() + 1]
-        enough = length >= (20 if wide else MIN_SENTENCE)
-        if length >= MAX_SENTENCE or (enough and _ends_clause(line, m.start(), nxt)):
-            spans.append((offset + start, offset + m.start()))
-            start = m.end()
+        ms, me = m.span()
+        length = ms - start
+        if length < MIN_WIDE_SENTENCE:
+            continue  # too short to end at any space (most spaces: checked first, it is the hot loop)
+        if length < MAX_SENTENCE:
+            wide = me - ms > 1  # two spaces: the usual Thai sentence break in press releases
+            # A space after a Thai word, once the sentence is long enough, is a sentence break;
+            # a space before a digit or inside a name would cut a fact in half, so those wait.
+            if length < (MIN_WIDE_SENTENCE if wide else MIN_SENTENCE) or not _ends_clause(line, ms, line[me : me + 1]):
+                continue
+        spans.append((offset + start, offset + ms))
+        start = me
     if start < len(line):
         spans.append((offset + start, offset + len(line.rstrip())))
     return [s for s in spans if s[1] > s[0]]
@@ -45,7 +49,7 @@ def _ends_clause(line: str, pos: int, nxt: str) -> bool:
     before = line[max(0, pos - 4) : pos]
     if before[-1:].isdigit() or nxt.isdigit():
         return False
-    return not any(before.endswith(t) for t in _NO_BREAK_BEFORE)
+    return not before.endswith(_NO_BREAK_BEFORE)
 
 
 def split_rules(text: str) -> list[tuple[int, int]]:
