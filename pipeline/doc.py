@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from khaosan.corpus.article import Article
@@ -103,8 +104,8 @@ class Doc:
 
     def set_tokens(self, spans: list[tuple[int, int]]) -> None:
         self.tokens = spans
-        self._token_starts = {s for s, _ in spans}
-        self._token_ends = {e for _, e in spans}
+        self._token_starts = set(map(itemgetter(0), spans))
+        self._token_ends = set(map(itemgetter(1), spans))
 
     def set_sentences(self, spans: list[tuple[int, int]]) -> None:
         self.sentences = spans
