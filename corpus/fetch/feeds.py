@@ -52,9 +52,11 @@ def parse_feed(response: Response, body: bytes) -> Listing:
         if problem is not None and link is None:
             dropped += 1  # a fragment the forgiving parser made of broken markup
             continue
-        published_at = _datetime(item.get("published_parsed"))
-        updated_at = _datetime(item.get("updated_parsed"))
-        raw_date = item.get("published") or item.get("updated")
+        # dict.get: FeedParserDict maps a missing "updated*" to "published*" (with a warning);
+        # the two dates mean different things here.
+        published_at = _datetime(dict.get(item, "published_parsed"))
+        updated_at = _datetime(dict.get(item, "updated_parsed"))
+        raw_date = dict.get(item, "published") or dict.get(item, "updated")
         entries.append(Entry(
             link=link, when=published_at or updated_at, changed=updated_at or published_at,
             title=(item.get("title") or "").strip() or None, published=normalize_published(raw_date),

@@ -30,8 +30,11 @@ class HostRateLimiter:
 
     def slow_down(self, host: str, seconds: float) -> None:
         """Use a longer interval for ``host`` (its robots.txt Crawl-delay)."""
-        if seconds > self.interval_for(host):
+        current = self.interval_for(host)
+        if seconds > current:
             self._intervals[host] = seconds
+            if host in self._next:  # the slot booked by the robots.txt request itself moves too
+                self._next[host] += seconds - current
 
     def wait(self, host: str) -> None:
         """Block until ``host`` may be asked again, then book the next slot."""
