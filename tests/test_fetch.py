@@ -126,6 +126,15 @@ def test_read_timeout_gives_up_with_a_clear_reason(web, fake):
     assert err.value.retryable
 
 
+def test_total_timeout_stops_a_server_dripping_bytes(web):
+    ticks = iter(range(0, 10**6, 200))  # every look at the clock is 200 s later
+    fetcher = Fetcher(FetchSettings(total_timeout=120, retries=0, per_host_interval=0, respect_robots=False),
+                      sleep=lambda s: None, clock=lambda: float(next(ticks)))
+    with fetcher, pytest.raises(FetchError) as err:
+        fetcher.get(web.url("/news/tea-festival"))
+    assert err.value.reason == "timed out (total 120 s) after 1 attempt" and err.value.retryable
+
+
 def test_connection_refused_is_retried_then_reported(fake):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
@@ -358,6 +367,25 @@ def test_rss_feed_items_become_articles_with_fallback_and_failures(web, fake):
     failed = [i for i in items if isinstance(i, FetchFailed)]
     assert [(f.source, f.reason, f.kind, f.retryable) for f in failed] == [
         (web.url("/news/missing"), "HTTP 404 Not Found", "page", False)]
+
+
+def test_an_internal_error_on_one_page_does_not_stop_the_source(web, fake, monkeypatch):
+    from khaosan.corpus.fetch import sources
+
+    real = sources.article_from_page
+
+    def flaky(response, source, entry=None):
+        if response.url.endswith("/fish-release"):
+            raise RuntimeError("parser exploded")
+        return real(response, source, entry)
+
+    monkeypatch.setattr(sources, "article_from_page", flaky)
+    web.route("/atom", web.file("atom.xml", "application/atom+xml"))
+    with make_fetcher(fake) as fetcher:
+        items = list(iter_url_source(web.url("/atom"), fetcher))
+    assert set(articles(items)) == {"mobile-library"}
+    assert [(i.source, i.reason) for i in items if isinstance(i, FetchFailed)] == [
+        (web.url("/news/fish-release"), "internal error: RuntimeError: parser exploded")]
 
 
 def test_atom_feed_dates_fill_in_for_pages_without_one(web, fake):

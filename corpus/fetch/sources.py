@@ -278,6 +278,10 @@ class _SourceRun:
             log.warning("%s: page failed (%s); using the feed's own content", url, e.reason)
             yield substitute
             return
+        except Exception as e:  # a parser bug on one odd page must not stop the source
+            log.exception("%s: internal error reading the page", url)
+            yield FetchFailed(url, f"internal error: {type(e).__name__}: {e}", kind="page", retryable=True)
+            return
         if entry.when is None and not self.window.admits_day(article.published):
             return  # an undated entry whose page is outside the backfill window
         yield article
