@@ -204,13 +204,14 @@ def searchable(table: str) -> tuple[str, ...]:
 
 
 def terms_clause(table: str, terms: Sequence[str], columns: Sequence[str] | None = None,
-                 alias: str = "") -> tuple[str, dict[str, str]]:
+                 alias: str = "", indexed: bool = True) -> tuple[str, dict[str, str]]:
     """SQL (with named parameters) selecting the rows of ``table`` that contain every term.
 
     Terms of three characters or more go through the trigram index; shorter ones
     (a two-character Thai word such as ปี) are matched with LIKE on the text
     columns, which scans the table but still answers.  ``columns`` restricts the
-    search to some of the text columns.
+    search to some of the text columns.  ``indexed=False`` (a dataset written
+    before the index existed) matches every term with LIKE.
     """
     prefix = f"{alias}." if alias else ""
     cols = tuple(columns) if columns else searchable(table)
@@ -218,7 +219,7 @@ def terms_clause(table: str, terms: Sequence[str], columns: Sequence[str] | None
         raise ValueError(f"{table!r} has no search on {sorted(set(cols) - set(searchable(table))) or 'any column'}")
     clauses: list[str] = []
     params: dict[str, str] = {}
-    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM]
+    long_terms = [t for t in terms if len(t) >= MIN_TRIGRAM] if indexed else []
     if long_terms and table in SPECS:
         spec = SPECS[table]
         scope = f"{{{' '.join(cols)}}} : " if columns else ""
@@ -227,7 +228,7 @@ def terms_clause(table: str, terms: Sequence[str], columns: Sequence[str] | None
     elif long_terms:  # a slice of articles: only rows of articles holding every term
         params["khaosan_fts"] = " AND ".join("{text} : " + fts_phrase(t) for t in long_terms)
         clauses.append(f'{prefix}doc_id IN (SELECT doc_id FROM articles_fts WHERE articles_fts MATCH :khaosan_fts)')
-    like_terms = terms if table not in SPECS else [t for t in terms if len(t) < MIN_TRIGRAM]
+    like_terms = terms if table not in SPECS or not indexed else [t for t in terms if len(t) < MIN_TRIGRAM]
     for i, t in enumerate(like_terms):
         params[f"khaosan_like{i}"] = like_pattern(t)
         ors = " OR ".join(f'{prefix}"{c}" LIKE :khaosan_like{i} ESCAPE \'\\\'' for c in cols)

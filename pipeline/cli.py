@@ -145,6 +145,9 @@ def version() -> None:
 # Commands that live in their own modules (plain functions with typer annotations),
 # registered here so `khaosan --help` lists them all. Keep imports light (typer only).
 # -- journalists: serve (issue 4) --
+from khaosan.pipeline.cli_serve import serve  # noqa: E402
+
+app.command()(serve)
 # -- journalists: query (issue 4) --
 from khaosan.pipeline.cli_query import query  # noqa: E402
 
