@@ -321,7 +321,7 @@ def test_backfill_reads_the_feed_in_full_and_filters_by_date(web, fake):
     validators = MemoryValidators()
     with make_fetcher(fake, validators) as fetcher:
         list(iter_url_source(web.url("/feed"), fetcher))
-        window = list(iter_url_source(web.url("/feed"), fetcher, since=dt.datetime(2024, 2, 1),
+        window = list(iter_url_source(web.url("/feed"), fetcher, since=dt.date(2024, 2, 1),
                                       until=dt.datetime(2024, 3, 5, tzinfo=UTC)))
     assert "if-none-match" not in web.hits_for("/feed")[1].headers
     assert set(articles(window)) == {"fish-release", "mobile-library"}

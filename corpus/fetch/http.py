@@ -51,6 +51,9 @@ _WESTERN = frozenset({"cp1252", "latin_1", "iso8859-1", "ascii"})
 # Conditional-request memory also keeps, per page, the feed/sitemap date last
 # processed (see sources.py); those entries live under this prefix.
 ENTRY_KEY = "khaosan:entry:"
+# What a feed reader and a browser accept: some servers pick the representation by it.
+_ACCEPT = ("text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,application/xml;q=0.9,"
+           "text/xml;q=0.9,*/*;q=0.8")
 
 
 def default_user_agent() -> str:
@@ -321,7 +324,7 @@ class Fetcher:
         self._robots: dict[str, RobotsRules] = {}
         s = self.settings
         self._client = httpx.Client(
-            headers={"User-Agent": s.user_agent, "Accept": "*/*"},
+            headers={"User-Agent": s.user_agent, "Accept": _ACCEPT, "Accept-Language": "th, en;q=0.5"},
             timeout=httpx.Timeout(connect=s.connect_timeout, read=s.read_timeout, write=s.read_timeout,
                                   pool=s.connect_timeout),
             follow_redirects=False, transport=transport)

@@ -92,8 +92,16 @@ class Window:
     until: dt.datetime | None = None
 
     @classmethod
-    def of(cls, since: dt.datetime | None, until: dt.datetime | None) -> Window:
-        return cls(as_utc(since) if since else None, as_utc(until) if until else None)
+    def of(cls, since: dt.date | None, until: dt.date | None) -> Window:
+        """A date (not a datetime) means its midnight UTC."""
+        def moment(value: dt.date | None) -> dt.datetime | None:
+            if value is None:
+                return None
+            if not isinstance(value, dt.datetime):
+                value = dt.datetime(value.year, value.month, value.day)
+            return as_utc(value)
+
+        return cls(moment(since), moment(until))
 
     @property
     def bounded(self) -> bool:
