@@ -316,8 +316,8 @@ class _SourceRun:
         return True
 
 
-def iter_url_source(source_url: str, fetcher: Fetcher, since: dt.datetime | None = None,
-                    until: dt.datetime | None = None,
+def iter_url_source(source_url: str, fetcher: Fetcher, since: dt.date | None = None,
+                    until: dt.date | None = None,
                     known: Callable[[str], bool] = lambda url: False) -> Iterator[Item]:
     """Articles of a feed, sitemap or article page (rules in the module docstring); never raises FetchError."""
     yield from _SourceRun(source_url, fetcher, Window.of(since, until), known).run()
