@@ -22,13 +22,14 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from khaosan.extractors.data import entries
 
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 
 
+@lru_cache(maxsize=1 << 16)  # the same surfaces recur across articles: fold each once
 def fold(surface: str) -> str:
     """The lookup form of a surface: NFC, ํา→ำ, no white space, Latin case-folded."""
     s = unicodedata.normalize("NFC", surface).replace("\u0e4d\u0e32", "\u0e33")

@@ -23,6 +23,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from khaosan.extractors.base import RuleExtractor, drop_overlaps
@@ -119,8 +120,8 @@ class OrgExtractor(RuleExtractor):
         self._role_re = re.compile(f"(?:{heads})[ \t]?(?P<form>{trie_regex(role_map)})")
         self._ministry_head_re = re.compile("(?:" + "|".join(
             re.escape(h) for h in sorted(self.ministry_heads, key=_longest_first)) + r")[ \t]?$")
-        head_words = sorted(list(self.heads) + list(self.abbrev), key=_longest_first)
-        self._head_re = re.compile("|".join(re.escape(h) for h in head_words))
+        # Trie-shaped: matches exactly what the longest-first alternation did, an order of magnitude faster.
+        self._head_re = re.compile(trie_pattern([*self.heads, *self.abbrev]))
         prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=_longest_first))
         countries = "|".join(re.escape(c) for c in sorted(_country_names(), key=_longest_first))
         self._country_re = re.compile(f"[ \t]?(?:ประเทศ|แห่ง)?({countries})")
@@ -138,8 +139,15 @@ class OrgExtractor(RuleExtractor):
             r"|(?:วุฒิสภา|สภาผู้แทนราษฎร)(?![\u0e01-\u0e4e]))")
         self._company_re = re.compile(
             r"(?P<head>บริษัท|บจก\.|บมจ\.|ธนาคาร)[ \t]*(?P<body>[^\s()\n\"'][^()\n\"']{0,60}?)[ \t]*จำกัด(?:[ \t]*\(มหาชน\))?")
-        # Folded full names (no spaces, case-folded), sorted for prefix search.
-        self._loose_names = sorted(self.gaz._names)
+        # Folded full names (no spaces, case-folded) longer than 6 characters, by their first 6
+        # characters: the lengths to try, longest first, for a longest-prefix lookup.
+        self._loose_lengths: dict[str, list[int]] = {}
+        for n in self.gaz._names:
+            if len(n) > 6:
+                self._loose_lengths.setdefault(n[:6], []).append(len(n))
+        for lengths in self._loose_lengths.values():
+            lengths[:] = sorted(set(lengths), reverse=True)
+        self._ministry_head_len = max(map(len, self.ministry_heads), default=0)
 
     def dictionary_words(self) -> Iterable[str]:
         return [*self.gaz.surfaces(), *self.heads]
@@ -195,8 +203,10 @@ class OrgExtractor(RuleExtractor):
             cands = self._role_cands.get(fold(m.group("form")))
             if not cands or not self._bounded(doc, text, s, e, lenient=False):
                 continue
-            # Ordinary words (แรงงาน, คลัง) name a ministry only after a ministry role head.
-            if any(self.gaz.entries[c].type == "ministry" for c in cands) and not self._ministry_head_re.search(text, 0, s):
+            # Ordinary words (แรงงาน, คลัง) name a ministry only after a ministry role head
+            # (searched just before the form: a head and a space are all the pattern can match).
+            if any(self.gaz.entries[c].type == "ministry" for c in cands) and not self._ministry_head_re.search(
+                    text, max(0, s - self._ministry_head_len - 2), s):
                 cands = [c for c in cands if self.gaz.entries[c].type != "ministry"]
             if cands:
                 hits.append(_Hit(s, e, "orgs/role_form", list(cands)))
@@ -264,28 +274,25 @@ class OrgExtractor(RuleExtractor):
         if " " not in chunk and "ฯ" not in chunk:
             return None
         flat = chunk.replace(" ", "").replace("\t", "")
-        names = self._loose_names
-        lo = bisect.bisect_left(names, flat[:6])
+        # The longest known name (over 6 characters) that the flattened chunk starts with.
         best = ""
-        while lo < len(names) and names[lo].startswith(flat[:6]):
-            n = names[lo]
-            if len(n) > len(best) and len(n) > 6 and flat.startswith(n):
-                best = n
-            lo += 1
+        for length in self._loose_lengths.get(flat[:6], ()):
+            if length <= len(flat) and flat[:length] in self.gaz._names:
+                best = flat[:length]
+                break
         cut = flat.find("ฯ") if not best else -1
         if not best and cut < 0:
             return None
-        # Where each character of the flattened chunk sits in the text.
-        keep = [i for i, c in enumerate(chunk) if c not in " \t"]
         if best:
-            if " " not in chunk[:keep[len(best) - 1]]:
+            last = _kept_index(chunk, len(best) - 1)
+            if " " not in chunk[:last]:
                 return None  # written without spaces: the ordinary gazetteer match has it
-            return _Hit(s, s + keep[len(best) - 1] + 1, "orgs/gazetteer_loose", [self.gaz._names[best]], full=True)
+            return _Hit(s, s + last + 1, "orgs/gazetteer_loose", [self.gaz._names[best]], full=True)
         # กรมอุตุฯ, กระทรวงอุดมฯ: a name cut short with ฯ, when one known name starts so.
         if cut <= 40 and len(flat[:cut]) >= 5:
             one = self.gaz._by_prefix(flat[:cut])
             if one:
-                return _Hit(s, s + keep[cut] + 1, "orgs/gazetteer_loose", [one], full=True)
+                return _Hit(s, s + _kept_index(chunk, cut) + 1, "orgs/gazetteer_loose", [one], full=True)
         return None
 
     def _scan(self, doc: Doc, text: str, s: int, pos: int, gaz_starts: set[int],
@@ -551,6 +558,7 @@ class OrgExtractor(RuleExtractor):
         return [Fact(self.family, key, self.merge_attrs(ms), ms, doc.doc_id) for key, ms in groups.items()]
 
 
+@lru_cache(maxsize=1 << 14)  # one key per body name, asked for at every mention
 def _key(name: str) -> str:
     """Resolution key: spellings that differ only in spaces, case, tone marks, or a patronage
     or status suffix (ในพระบรมราชูปถัมภ์, (องค์การมหาชน), ฯ) are one body."""
@@ -561,6 +569,20 @@ def _longest_first(word: str) -> tuple[int, str]:
     """Sort key for regex alternations: longest first, then by spelling, so that the
     pattern never depends on set iteration order (PYTHONHASHSEED)."""
     return -len(word), word
+
+
+_NOT_BLANK = re.compile(r"[^ \t]+")
+
+
+def _kept_index(chunk: str, j: int) -> int:
+    """Index in ``chunk`` of its j-th character that is not a space or tab (counting from 0)."""
+    seen = 0
+    for m in _NOT_BLANK.finditer(chunk):
+        n = m.end() - m.start()
+        if seen + n > j:
+            return m.start() + j - seen
+        seen += n
+    raise IndexError(j)
 
 
 def _is_thai(ch: str) -> bool:
