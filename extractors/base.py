@@ -9,6 +9,7 @@ extractor may read the mentions and facts of the families it ``requires``
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -57,10 +58,33 @@ class RuleExtractor:
         return [Fact(self.family, key, self.merge_attrs(ms), ms, doc.doc_id) for key, ms in groups.items()]
 
 
+class DisjointSpans:
+    """Spans kept so far, no two overlapping: "does [s, e) overlap one of them?" in O(log n).
+
+    Sorted by (start, end), non-overlapping spans also have non-decreasing ends, so the
+    spans starting before ``e`` are a prefix whose last span reaches furthest right:
+    [s, e) overlaps one of them exactly when that span ends after ``s``.
+    """
+
+    __slots__ = ("_spans",)
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[int, int]] = []
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self._spans, (e, -1))  # offsets are >= 0: spans starting before e
+        return i > 0 and self._spans[i - 1][1] > s
+
+    def add(self, s: int, e: int) -> None:
+        bisect.insort(self._spans, (s, e))
+
+
 def drop_overlaps(mentions: list[Mention]) -> list[Mention]:
     """Keep the longest of overlapping mentions (earliest first on ties)."""
     out: list[Mention] = []
+    kept = DisjointSpans()
     for m in sorted(mentions, key=lambda m: (-(m.norm_end - m.norm_start), m.norm_start)):
-        if all(m.norm_end <= k.norm_start or m.norm_start >= k.norm_end for k in out):
+        if not kept.overlaps(m.norm_start, m.norm_end):
+            kept.add(m.norm_start, m.norm_end)
             out.append(m)
     return sorted(out, key=lambda m: m.norm_start)

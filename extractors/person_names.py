@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from khaosan.extractors.base import DisjointSpans
 from khaosan.extractors.person_lexicon import NA_SURNAMES, THAI, Lexicon, fold_name, lexicon, trie_regex
 from khaosan.extractors.person_roles import RoleParser, org_lookup
 from khaosan.pipeline.doc import Doc
@@ -532,7 +533,9 @@ def drop_overlapping_names(hits: list[NameHit]) -> list[NameHit]:
              "persons/role_name": 2, "persons/name_list": 2, "persons/first_name": 3,
              "persons/known_first_name": 4, "persons/quoted_name": 4, "persons/nickname": 4}
     kept: list[NameHit] = []
+    spans = DisjointSpans()
     for h in sorted(hits, key=lambda h: (order[h.rule], -(h.end - h.start), h.start)):
-        if all(h.end <= k.start or h.start >= k.end for k in kept):
+        if not spans.overlaps(h.start, h.end):
+            spans.add(h.start, h.end)
             kept.append(h)
     return sorted(kept, key=lambda h: h.start)
