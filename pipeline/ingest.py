@@ -516,6 +516,11 @@ def _run_locked(kind: str, store: Store, config: IngestConfig, log: EventLog, pi
                                  config.since.isoformat() if config.since else None,
                                  config.until.isoformat() if config.until else None)
     log.run_id = run.run_id
+    if config.settings.workers > 1 or config.settings.dask:
+        # Each article is checked, extracted and committed before the next is read (crash safety,
+        # failure bookkeeping): extraction runs in this process.  Hourly runs are small.
+        log.info("run.in_process", message="ingest extracts in this process; the workers/dask settings "
+                                           "apply to khaosan extract only")
     log.info("run.start", kind=kind, db=str(store.path), sources=list(config.sources), version=run.version,
              since=config.since.isoformat() if config.since else None,
              until=config.until.isoformat() if config.until else None)
