@@ -210,9 +210,14 @@ class Store:
 
     # -- articles --------------------------------------------------------------
     def article_state(self, doc_id: str) -> ArticleState | None:
-        row = self.db.execute("SELECT content_hash, pipeline_version FROM articles WHERE doc_id = ?",
+        """The stored article's fingerprint; pipeline_version "" when its facts.jsonl record is missing
+        (a dataset ``khaosan extract`` wrote): re-extracting it then gives ``export`` the record."""
+        row = self.db.execute("SELECT a.content_hash, a.pipeline_version, f.doc_id IS NOT NULL FROM articles a "
+                              "LEFT JOIN article_facts f ON f.doc_id = a.doc_id WHERE a.doc_id = ?",
                               (doc_id,)).fetchone()
-        return ArticleState(row[0], row[1]) if row else None
+        if row is None:
+            return None
+        return ArticleState(row[0], row[1] if row[2] else "")
 
     def has_url(self, url: str) -> bool:
         """A stored article has this URL, or came from a listing link with this (canonical) URL."""
@@ -260,12 +265,14 @@ class Store:
         return ReplaceCounts(removed, sum(len(rows.get(f, ())) for f in FAMILY_TABLES))
 
     def stale_articles(self, version: str) -> Iterator[Row]:
-        """Articles made by another pipeline version, oldest id first (fetched in pages: the caller writes)."""
+        """Articles made by another pipeline version (or without a facts record), by id, fetched in pages
+        (the caller writes between pages)."""
         last = ""
         while True:
             batch = self.db.execute(
-                "SELECT doc_id, title, url, published, source, text FROM articles "
-                "WHERE pipeline_version IS NOT ? AND doc_id > ? ORDER BY doc_id LIMIT 200", (version, last)
+                "SELECT doc_id, title, url, published, source, text FROM articles a WHERE doc_id > ? AND "
+                "(pipeline_version IS NOT ? OR NOT EXISTS (SELECT 1 FROM article_facts f WHERE f.doc_id = a.doc_id)) "
+                "ORDER BY doc_id LIMIT 200", (last, version)
             ).fetchall()
             if not batch:
                 return

@@ -467,3 +467,15 @@ def test_example_config_and_deploy_files_are_valid():
     assert "flock -n" in line and "khaosan ingest --config" in line
     assert ".sqlite.lock" not in line  # cron's flock must not take the job's own lock file
     tomllib.loads((deploy / "khaosan.toml.example").read_text())
+
+
+def test_ingest_adopts_a_dataset_khaosan_extract_wrote(inbox, tmp_path, pipeline):
+    from khaosan.outputs.dataset import run_extract
+
+    run_extract([inbox], tmp_path / "out")
+    db = tmp_path / "out" / "khaosan.sqlite"
+    extracted = dump(db, tuple(TABLES))
+    report = ingest([inbox], db, pipeline=pipeline)  # no facts records yet: re-extracted once, same rows
+    assert report.counts["articles_reprocessed"] == 6 and report.counts["articles_new"] == 0
+    assert dump(db, tuple(TABLES)) == extracted and count(db, "article_facts") == 6
+    assert ingest([inbox], db, pipeline=pipeline).counts["articles_unchanged"] == 6
