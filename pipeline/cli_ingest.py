@@ -28,12 +28,17 @@ def _setup_logging(fmt: str, verbose: bool) -> None:
 
 
 class _SigtermStop:
-    """SIGTERM (systemctl stop, a timeout) stops the run between two writes, like Ctrl-C."""
+    """SIGTERM (systemctl stop, a timeout) stops the run between two writes, like Ctrl-C.
+
+    The first SIGTERM asks the run to stop and record it; a second one ends the process
+    at once (the default action), which is still safe: every commit is atomic.
+    """
 
     def __enter__(self) -> _SigtermStop:
         from khaosan.pipeline.ingest import Interrupted
 
         def stop(signum: int, frame: Any) -> None:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
             raise Interrupted()
 
         self.previous = signal.signal(signal.SIGTERM, stop)
@@ -41,6 +46,18 @@ class _SigtermStop:
 
     def __exit__(self, *exc: object) -> None:
         signal.signal(signal.SIGTERM, self.previous)
+
+
+def _guarded(job: Any) -> Any:
+    """Run the job with SIGTERM handling; a signal landing while the run is being closed still exits 3."""
+    from khaosan.pipeline.ingest import EXIT_ABORTED, Interrupted
+
+    try:
+        with _SigtermStop():
+            return job()
+    except (Interrupted, KeyboardInterrupt):
+        typer.echo("stopped by a signal while closing the run; committed articles are kept", err=True)
+        raise typer.Exit(EXIT_ABORTED) from None
 
 
 def _finish(report: Any, fmt: str) -> None:
@@ -96,8 +113,7 @@ def ingest(
     except ConfigError as e:
         typer.echo(f"configuration error: {e}", err=True)
         raise typer.Exit(EXIT_CONFIG) from None
-    with _SigtermStop():
-        report = run_ingest(cfg, retry_quarantined=retry_quarantined)
+    report = _guarded(lambda: run_ingest(cfg, retry_quarantined=retry_quarantined))
     _finish(report, fmt)
 
 
@@ -177,6 +193,5 @@ def reprocess(
     except ConfigError as e:
         typer.echo(f"configuration error: {e}", err=True)
         raise typer.Exit(EXIT_CONFIG) from None
-    with _SigtermStop():
-        report = run_reprocess(dataset, settings)
+    report = _guarded(lambda: run_reprocess(dataset, settings))
     _finish(report, fmt)
