@@ -30,7 +30,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,10 +95,6 @@ class RunReport:
         if self.message:
             out.append(self.message)
         return out
-
-
-def _date_key(d: datetime | None) -> str | None:
-    return d.date().isoformat() if d else None
 
 
 class _Run:
@@ -206,12 +202,15 @@ class _Run:
 
     # -- articles --------------------------------------------------------------
     def _in_window(self, article: Article) -> bool:
-        """Corpus articles with a published date outside --since/--until are skipped; undated ones pass."""
-        day = (article.published or "")[:10]
-        if not day:
+        """Corpus rows whose published day overlaps [since, until) pass (the feeds' rule); undated ones pass."""
+        since, until = self.config.since, self.config.until
+        if not (since or until) or not article.published:
             return True
-        since, until = _date_key(self.config.since), _date_key(self.config.until)
-        return not ((since and day < since) or (until and day > until))
+        try:
+            start = datetime.fromisoformat(article.published[:10]).replace(tzinfo=timezone.utc)
+        except ValueError:
+            return True
+        return (since is None or start + timedelta(days=1) > since) and (until is None or start < until)
 
     def handle(self, article: Article, source: str, kind: str, where: str | None,
                links: tuple[str, ...] = ()) -> bool:
