@@ -1,14 +1,17 @@
 """Streaming writers: facts.jsonl, Parquet (one row group per batch), CSV and SQLite (one transaction per batch).
 
-Rows are buffered per table and flushed every ``batch_size`` articles, so memory
-stays flat however large the corpus; a run that stops half-way still leaves
-valid files holding every batch already flushed.
+Each format is a sink with two halves: ``encode`` turns a batch of rows into
+the format's own payload (JSON text, Arrow tables, CSV text, SQLite tuples) and
+runs in the worker that processed the batch; ``write`` appends a payload and
+runs in the one writer, in input order.  Nothing is held beyond a batch, so
+memory stays flat however large the corpus, and a run that stops half-way
+still leaves valid files holding every batch already written.
 """
 from __future__ import annotations
 
 import csv
+import io
 import json
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
@@ -16,11 +19,14 @@ from typing import Any, Protocol
 from khaosan.outputs.schema import TABLES, Table
 
 Row = dict[str, Any]
+Tuples = dict[str, list[tuple]]
+Records = list[dict[str, Any]]
 
 
 class Sink(Protocol):
-    def write_rows(self, table: Table, rows: list[Row]) -> None: ...
-    def write_facts(self, records: list[dict[str, Any]]) -> None: ...
+    @staticmethod
+    def encode(tables: Tuples, records: Records) -> Any: ...
+    def write(self, payload: Any) -> None: ...
     def close(self) -> None: ...
 
 
@@ -30,23 +36,27 @@ class JsonlSink:
     def __init__(self, out: Path) -> None:
         self.f = (out / "facts.jsonl").open("w", encoding="utf-8")
 
-    def write_rows(self, table: Table, rows: list[Row]) -> None:
-        pass
+    @staticmethod
+    def encode(tables: Tuples, records: Records) -> str:
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
 
-    def write_facts(self, records: list[dict[str, Any]]) -> None:
-        self.f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        self.f.flush()
+    def write(self, payload: str) -> None:
+        if payload:
+            self.f.write(payload)
+            self.f.flush()
 
     def close(self) -> None:
         self.f.close()
 
 
 class ParquetSink:
+    """One ``<table>.parquet`` per table, zstd-compressed, a row group per batch."""
+
     def __init__(self, out: Path) -> None:
         self.out = out
         self.writers: dict[str, Any] = {}
 
-    def _writer(self, table: Table):
+    def _writer(self, table: Table) -> Any:
         import pyarrow.parquet as pq
 
         if table.name not in self.writers:
@@ -54,15 +64,21 @@ class ParquetSink:
                                                         compression="zstd")
         return self.writers[table.name]
 
-    def write_rows(self, table: Table, rows: list[Row]) -> None:
+    @staticmethod
+    def encode(tables: Tuples, records: Records) -> dict[str, Any]:
         import pyarrow as pa
 
-        if rows:
-            batch = pa.Table.from_pylist(rows, schema=table.arrow_schema)
-            self._writer(table).write_table(batch)
+        out = {}
+        for name, rows in tables.items():
+            schema = TABLES[name].arrow_schema
+            columns = list(zip(*rows))
+            out[name] = pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)],
+                                             schema=schema)
+        return out
 
-    def write_facts(self, records: list[dict[str, Any]]) -> None:
-        pass
+    def write(self, payload: dict[str, Any]) -> None:
+        for name, arrow_table in payload.items():
+            self._writer(TABLES[name]).write_table(arrow_table)
 
     def close(self) -> None:
         for table in TABLES.values():
@@ -77,27 +93,32 @@ class CsvSink:
     def __init__(self, out: Path) -> None:
         self.out = out / "csv"
         self.out.mkdir(exist_ok=True)
-        self.files: dict[str, tuple[Any, Any]] = {}
+        self.files: dict[str, Any] = {}
 
-    def _writer(self, table: Table):
+    def _file(self, table: Table) -> Any:
         if table.name not in self.files:
             f = (self.out / f"{table.name}.csv").open("w", encoding="utf-8-sig", newline="")
-            w = csv.DictWriter(f, fieldnames=table.column_names, extrasaction="ignore")
-            w.writeheader()
-            self.files[table.name] = (f, w)
-        return self.files[table.name][1]
+            csv.writer(f).writerow(table.column_names)
+            self.files[table.name] = f
+        return self.files[table.name]
 
-    def write_rows(self, table: Table, rows: list[Row]) -> None:
-        if rows:
-            self._writer(table).writerows(rows)
+    @staticmethod
+    def encode(tables: Tuples, records: Records) -> dict[str, str]:
+        out = {}
+        for name, rows in tables.items():
+            buf = io.StringIO()
+            csv.writer(buf).writerows(rows)
+            out[name] = buf.getvalue()
+        return out
 
-    def write_facts(self, records: list[dict[str, Any]]) -> None:
-        pass
+    def write(self, payload: dict[str, str]) -> None:
+        for name, text in payload.items():
+            self._file(TABLES[name]).write(text)
 
     def close(self) -> None:
         for table in TABLES.values():
-            self._writer(table)
-        for f, _ in self.files.values():
+            self._file(table)
+        for f in self.files.values():
             f.close()
 
 
@@ -111,23 +132,19 @@ class SqliteSink:
         path.unlink(missing_ok=True)
         self.db = connect(path)
         create_schema(self.db)
-        self.pending: list[tuple[Table, list[Row]]] = []
 
-    def write_rows(self, table: Table, rows: list[Row]) -> None:
-        if rows:
-            self.pending.append((table, rows))
+    @staticmethod
+    def encode(tables: Tuples, records: Records) -> Tuples:
+        return tables
 
-    def write_facts(self, records: list[dict[str, Any]]) -> None:
-        from khaosan.outputs.sqlite import insert_rows
+    def write(self, payload: Tuples) -> None:
+        from khaosan.outputs.sqlite import insert_sql
 
-        # called once per flush, after the tables: commit the batch as one transaction
-        with self.db:
-            for table, rows in self.pending:
-                insert_rows(self.db, table, rows)
-        self.pending.clear()
+        with self.db:  # the batch is one transaction
+            for name, rows in payload.items():
+                self.db.executemany(insert_sql(TABLES[name]), rows)
 
     def close(self) -> None:
-        self.write_facts([])
         from khaosan.outputs.search_index import install
 
         install(self.db)  # Thai full-text search: one rebuild after the bulk load beats a trigger per row
@@ -136,12 +153,12 @@ class SqliteSink:
         self.db.close()
 
 
-SINKS: dict[str, Callable[[Path], Sink]] = {
+SINKS: dict[str, type[JsonlSink] | type[ParquetSink] | type[CsvSink] | type[SqliteSink]] = {
     "jsonl": JsonlSink, "parquet": ParquetSink, "csv": CsvSink, "sqlite": SqliteSink}
 
 
 class DatasetWriter:
-    """Buffers rows per table and flushes them to every sink every ``batch_size`` articles."""
+    """Writes encoded batches to every sink; ``add`` buffers row dicts for callers that make them one by one."""
 
     def __init__(self, out: Path, formats: tuple[str, ...], batch_size: int = 64) -> None:
         unknown = set(formats) - set(SINKS)
@@ -149,10 +166,16 @@ class DatasetWriter:
             raise ValueError(f"unknown output formats {sorted(unknown)}; choose from {sorted(SINKS)}")
         out.mkdir(parents=True, exist_ok=True)
         self.out = out
-        self.sinks = [SINKS[f](out) for f in formats]
+        self.formats = tuple(formats)
+        self.sinks: dict[str, Sink] = {f: SINKS[f](out) for f in self.formats}
         self.batch_size = batch_size
         self.rows: dict[str, list[Row]] = {name: [] for name in TABLES}
-        self.records: list[dict[str, Any]] = []
+        self.records: Records = []
+
+    def write(self, payloads: dict[str, Any]) -> None:
+        """Append one batch's payloads (from :func:`khaosan.outputs.encode.encode`)."""
+        for fmt, sink in self.sinks.items():
+            sink.write(payloads[fmt])
 
     def add(self, rows: dict[str, list[Row]], facts_record: dict[str, Any] | None) -> None:
         for name, rs in rows.items():
@@ -163,16 +186,16 @@ class DatasetWriter:
                 self.flush()
 
     def flush(self) -> None:
-        for sink in self.sinks:
-            for name, rows in self.rows.items():
-                sink.write_rows(TABLES[name], rows)
-            sink.write_facts(self.records)
+        from khaosan.outputs.encode import as_tuples, encode
+
+        if self.records or any(self.rows.values()):
+            self.write(encode(as_tuples(self.rows), self.records, self.formats))
         self.rows = {name: [] for name in TABLES}
         self.records = []
 
     def close(self) -> None:
         self.flush()
-        for sink in self.sinks:
+        for sink in self.sinks.values():
             sink.close()
 
     def __enter__(self) -> DatasetWriter:

@@ -1,32 +1,85 @@
-"""The output is identical, and in input order, whatever runs it: here, a process pool, or a Dask cluster."""
+"""The output is identical, and in input order, whatever runs it: here, a process pool, or a Dask cluster.
+
+Compared file by file: facts.jsonl and every CSV byte for byte, every Parquet
+table and every SQLite table row for row (read errors included, so the errors
+table keeps its order too), and the in-memory ``extract()`` gives the same facts.
+"""
 from __future__ import annotations
 
+import filecmp
+import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from khaosan.outputs.dataset import extract
+from khaosan.outputs.dataset import extract, run_extract
+from khaosan.outputs.schema import TABLES
 from khaosan.pipeline.settings import Settings
 
 SAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "samples"
 
 
 @pytest.fixture(scope="module")
-def local_facts():
-    return extract([SAMPLES], settings=Settings(workers=1, batch_size=4)).facts
+def inputs(tmp_path_factory) -> list[Path]:
+    extra = tmp_path_factory.mktemp("extra")
+    good = {"id": "extra-1", "title": "ข่าวทดสอบ", "published": "2024-05-02",
+            "body": "นายสมชาย ใจดี รัฐมนตรีว่าการกระทรวงมหาดไทย ลงพื้นที่จังหวัดเชียงใหม่ เมื่อวันที่ 1 พฤษภาคม 2567 "
+                    "พร้อมมอบงบประมาณกว่า 120 ล้านบาท"}
+    (extra / "mixed.jsonl").write_text(json.dumps(good, ensure_ascii=False) + "\n{broken json\n", encoding="utf-8")
+    (extra / "empty.txt").write_bytes(b"")
+    return [SAMPLES, extra]
 
 
-def test_process_pool_equals_local_run(local_facts):
-    facts = extract([SAMPLES], settings=Settings(workers=2, batch_size=4)).facts
-    assert [r["doc_id"] for r in facts] == [r["doc_id"] for r in local_facts]
-    assert facts == local_facts
+def _run(inputs: list[Path], out: Path, **settings) -> Path:
+    run_extract(inputs, out, Settings(batch_size=3, **settings))
+    return out
 
 
-def test_dask_local_cluster_equals_local_run(local_facts):
+def _sqlite_rows(path: Path) -> dict[str, list[tuple]]:
+    db = sqlite3.connect(path)
+    try:
+        return {name: db.execute(f'SELECT * FROM "{name}" ORDER BY rowid').fetchall() for name in TABLES}
+    finally:
+        db.close()
+
+
+@pytest.fixture(scope="module")
+def local(inputs, tmp_path_factory) -> Path:
+    return _run(inputs, tmp_path_factory.mktemp("w1"))
+
+
+def _assert_same_dataset(a: Path, b: Path) -> None:
+    import pyarrow.parquet as pq
+
+    assert filecmp.cmp(a / "facts.jsonl", b / "facts.jsonl", shallow=False)
+    for name in TABLES:
+        assert filecmp.cmp(a / "csv" / f"{name}.csv", b / "csv" / f"{name}.csv", shallow=False), name
+        assert pq.read_table(a / f"{name}.parquet").equals(pq.read_table(b / f"{name}.parquet")), name
+    assert _sqlite_rows(a / "khaosan.sqlite") == _sqlite_rows(b / "khaosan.sqlite")
+
+
+def test_local_run_has_read_errors_and_facts(local):
+    rows = _sqlite_rows(local / "khaosan.sqlite")
+    assert len(rows["errors"]) == 2  # the broken JSON line and the empty file
+    assert len(rows["articles"]) == 14
+    assert rows["figures"] and rows["provinces"]
+
+
+def test_in_memory_extract_equals_files(inputs, local):
+    facts = [json.loads(line) for line in (local / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert extract(inputs, settings=Settings(batch_size=3)).facts == facts
+
+
+def test_process_pool_equals_local_run(inputs, local, tmp_path):
+    _assert_same_dataset(local, _run(inputs, tmp_path / "w2", workers=2))
+
+
+def test_dask_local_cluster_equals_local_run(inputs, local, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-        facts = extract([SAMPLES], settings=Settings(dask=cluster.scheduler_address, batch_size=3)).facts
+        out = _run(inputs, tmp_path / "dask", dask=cluster.scheduler_address)
         n_workers = len(cluster.workers)
     assert n_workers == 2
-    assert facts == local_facts
+    _assert_same_dataset(local, out)
