@@ -94,7 +94,13 @@ def serve(
                    "slowly; extract again to add it", err=True)
 
     import uvicorn
-    from datasette.cli import check_databases, run_sync
+    from datasette.cli import check_databases, run_sync  # loads Datasette's default plugins first
+
+    import datasette.handle_exception as default_errors
+
+    # Datasette prints every visitor error (a bad SQL query, a 404) as a full traceback
+    # with its locals; our plugin logs server errors instead (handle_exception hook).
+    default_errors.rich = None
 
     ds = make_datasette(path, {"sql_time_limit_ms": sql_time_limit_ms})
     run_sync(ds.invoke_startup)

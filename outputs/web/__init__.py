@@ -9,6 +9,7 @@ from khaosan.outputs.web.plugin import (  # noqa: F401  (Datasette hook implemen
     asgi_wrapper,
     extra_css_urls,
     filters_from_request,
+    handle_exception,
     menu_links,
     register_facet_classes,
     register_output_renderer,

@@ -24,5 +24,6 @@ def build_metadata(database: str) -> dict[str, Any]:
     meta = copy.deepcopy(_load())
     db_part = meta.pop("database")
     meta["databases"] = {database: db_part}
-    meta.setdefault("plugins", {})["khaosan"] = {"database": database}
+    # read_only: the plugin answers any request that is not a GET with 405 (khaosan serve writes nothing)
+    meta.setdefault("plugins", {})["khaosan"] = {"database": database, "read_only": True}
     return meta

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextvars
 import csv
 import io
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,8 +27,8 @@ from urllib.parse import parse_qs, quote, unquote, urlencode
 from datasette import hookimpl
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
-from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, tilde_encode
-from datasette.utils.asgi import NotFound, Response
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args, tilde_decode, tilde_encode
+from datasette.utils.asgi import BadRequest, NotFound, Response
 from markupsafe import Markup, escape
 
 from khaosan.outputs import search_index
@@ -35,8 +36,11 @@ from khaosan.outputs.schema import FAMILY_TABLES
 from khaosan.outputs.web import chart, facts
 from khaosan.outputs.web.highlight import highlight_terms, snippets
 
+log = logging.getLogger("khaosan.serve")
+
 PREFIX = "/-/khaosan"
 BOM = "\ufeff".encode()
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 # The query-string arguments of the request being served, for render_cell (which
 # Datasette 0.65 calls without the request): set by the ASGI wrapper, read while
@@ -82,13 +86,20 @@ async def _db(datasette: Any) -> tuple[str, Any]:
     return name, datasette.get_database(name)
 
 
+# Ids go into paths tilde-encoded, Datasette's own convention (it answers a
+# percent-encoded path it cannot find with a redirect to the tilde form).
 def card_url(datasette: Any, fact_id: str) -> str:
-    return datasette.urls.path(f"{PREFIX}/fact/{quote(str(fact_id), safe='')}")
+    return datasette.urls.path(f"{PREFIX}/fact/{tilde_encode(str(fact_id))}")
 
 
 def article_url(datasette: Any, doc_id: str, fact_id: str | None = None) -> str:
-    url = datasette.urls.path(f"{PREFIX}/article/{quote(str(doc_id), safe='')}")
+    url = datasette.urls.path(f"{PREFIX}/article/{tilde_encode(str(doc_id))}")
     return url + (f"?fact={quote(fact_id, safe='')}" if fact_id else "")
+
+
+def path_id(value: str) -> str:
+    """An id from a URL path: percent-encoded as a browser sends it, or tilde-encoded as we link it."""
+    return unquote(value) if "%" in value else tilde_decode(value)
 
 
 def table_url(datasette: Any, db_name: str, table: str, **args: str) -> str:
@@ -152,8 +163,6 @@ def filters_from_request(request: Any, database: str, table: str, datasette: Any
             try:
                 clause, p = search_index.terms_clause(table, terms, [col] if col else None, indexed=indexed)
             except ValueError as e:
-                from datasette.utils import BadRequest
-
                 raise BadRequest(str(e)) from None
             # every search gets its own parameter names
             for k, v in p.items():
@@ -299,6 +308,10 @@ def asgi_wrapper(datasette: Any) -> Callable[[Any], Any]:
         async def wrapped(scope: dict[str, Any], receive: Any, send: Any) -> None:
             if scope["type"] != "http":
                 return await app(scope, receive, send)
+            if scope["method"] not in READ_METHODS and (datasette.plugin_config("khaosan") or {}).get("read_only"):
+                return await Response.text(
+                    "This khaosan server is read-only: it answers GET requests only.\n", status=405,
+                    headers={"Allow": ", ".join(READ_METHODS)}).asgi_send(send)
             query = scope.get("query_string", b"").decode("utf-8", "replace")
             args = parse_qs(query, keep_blank_values=True)
             bom = False
@@ -393,7 +406,7 @@ async def search_page(datasette: Any, request: Any) -> Response:
 
 async def fact_page(datasette: Any, request: Any) -> Response:
     _, db = await _db(datasette)
-    fact_id = unquote(request.url_vars["fact_id"])
+    fact_id = path_id(request.url_vars["fact_id"])
     card = await facts.fact_card(db, fact_id, lambda f: card_url(datasette, f))
     if card is None:
         raise NotFound(f"no fact with id {fact_id!r}")
@@ -414,7 +427,7 @@ async def fact_page(datasette: Any, request: Any) -> Response:
 
 async def article_page(datasette: Any, request: Any) -> Response:
     _, db = await _db(datasette)
-    doc_id = unquote(request.url_vars["doc_id"])
+    doc_id = path_id(request.url_vars["doc_id"])
     page = await facts.article_page(db, doc_id, lambda f: card_url(datasette, f), request.args.get("fact"))
     if page is None:
         raise NotFound(f"no article with id {doc_id!r}")
@@ -498,6 +511,19 @@ def menu_links(datasette: Any) -> list[dict[str, str]]:
         links.append({"href": datasette.urls.path(f"{datasette.urls.database(name)}/province_map"),
                       "label": "Map of provinces"})
     return links
+
+
+@hookimpl
+def handle_exception(datasette: Any, request: Any, exception: Exception) -> None:
+    """Server errors go to the log with their traceback; visitors' mistakes (4xx) do not."""
+    from datasette.utils.asgi import Base400
+    from datasette.views.base import DatasetteError
+
+    status = getattr(exception, "status", 500)
+    if isinstance(exception, (Base400, DatasetteError)) and status < 500:
+        return None
+    log.error("error serving %s: %s", request.path if request else "?", exception, exc_info=exception)
+    return None  # Datasette renders the error page
 
 
 @hookimpl
