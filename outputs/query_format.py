@@ -120,7 +120,9 @@ def fact_label(hit: FactHit) -> Text:
 
 
 def _article_label(hit: FactHit) -> Text:
-    out = Text(hit.doc_id)
+    # the id links to the source in terminals that support hyperlinks (OSC 8); elsewhere it is plain text
+    out = Text()
+    out.append(hit.doc_id, style=f"link {hit.url}" if hit.url and hit.url.startswith(("http://", "https://")) else "")
     out.append(f"\n{hit.published or 'no date'}", style="dim")
     return out
 

@@ -356,3 +356,12 @@ def test_cli_missing_dataset(tmp_path):
 def test_cli_nothing_found(dataset):
     res = _cli(str(dataset), "persons", "--person", "ไม่มีใครชื่อนี้")
     assert res.exit_code == 0 and res.stdout == "" and "no facts match" in res.stderr
+
+
+def test_colour_terminal_highlights_instead_of_brackets(dataset):
+    buf = io.StringIO()
+    write_table(query_facts(dataset, "figures", QueryFilters(unit="THB", min_value=1.5e9, max_value=1.5e9)),
+                "figures", Console(file=buf, width=200, force_terminal=True, color_system="standard"))
+    out = buf.getvalue()
+    assert "«" not in out and "\x1b[1;30;43m1,500 ล้านบาท\x1b[0m" in out
+    assert "\x1b]8;" in out and "https://news.example.org/query/depa-cm" in out  # the id links to the source
