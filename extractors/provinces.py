@@ -24,13 +24,15 @@ gazetteer (persons expand ผวจ.X, orgs may need the province of a body).
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
-from khaosan.extractors.word_regex import trie_pattern
+from khaosan.extractors.word_regex import finditer_either, trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 # A province name inside an organisation's name (โรงพยาบาลลำปาง) is optional in
@@ -176,6 +178,7 @@ _LIST_GAP = re.compile(r"\s*(?:[,/-]|และ|หรือ)?\s*(?:และ|ห
 # A list head right before a name: "3 จังหวัด ได้แก่ น่าน ...", "จังหวัด (เลย ...".
 _LIST_HEAD_BEFORE = re.compile(r"จังหวัด\S{0,20}\s*(?:ได้แก่|คือ|ประกอบด้วย|อาทิ|เช่น|ดังนี้)?\s*[:(]?\s*$")
 _LEFT_WINDOW = 40
+_LATIN_LETTERS = frozenset(string.ascii_letters)
 
 
 @dataclass(slots=True)
@@ -198,9 +201,15 @@ class ProvinceExtractor(RuleExtractor):
         thai = [s for s, v in surfaces.items() if not v.latin]
         latin = [s for s, v in surfaces.items() if v.latin]
         # Longest alternatives first inside the trie; an optional ฯ after a Thai name
-        # (อุดรฯ, อยุธยาฯ) belongs to the mention.
-        self._thai = re.compile(rf"(?P<prefix>{_PREFIX}\s*)?(?P<name>{_trie_regex(thai)})(?:\s?ฯ)?")
-        self._latin = re.compile(rf"(?<![A-Za-z])(?P<name>{_trie_regex(latin)})(?![A-Za-z])")
+        # (อุดรฯ, อยุธยาฯ) belongs to the mention.  "(prefix)?name" is scanned as the two
+        # patterns "prefix name" and "name" (word_regex.finditer_either): same matches, and
+        # each starts with literals that the regex engine skips through fast.
+        names = _trie_regex(thai)
+        self._thai_prefixed = re.compile(rf"(?P<prefix>{_PREFIX}\s*)(?P<name>{names})(?:\s?ฯ)?")
+        self._thai_bare = re.compile(rf"(?P<name>{names})(?:\s?ฯ)?")
+        # No Latin letter before the name: checked on each match (a look-behind in front of
+        # the pattern would make the engine try it at every position).
+        self._latin = re.compile(rf"(?P<name>{_trie_regex(latin)})(?![A-Za-z])")
         # Regex text → surface key (white space and dashes vary in the text).
         self._key = {self._canon(s): s for s in surfaces}
 
@@ -216,13 +225,13 @@ class ProvinceExtractor(RuleExtractor):
     def _candidates(self, doc: Doc) -> list[_Candidate]:
         norm = doc.norm
         out: list[_Candidate] = []
-        for m in self._thai.finditer(norm):
+        for m in finditer_either(self._thai_prefixed, self._thai_bare, norm):
             surface = self._surfaces.get(self._key.get(self._canon(m.group("name")), ""))
             if surface is None or surface.context == "block":
                 continue  # a blocker consumed the span: nothing inside it is a province
             s, e = m.span()
             ns = m.start("name")
-            prefixed = m.group("prefix") is not None
+            prefixed = m.re is self._thai_prefixed
             # Whole words only: the name must not start or end inside a token.
             if not doc.starts_token(s) or not (doc.ends_token(e) or doc.ends_token(m.end("name"))):
                 if not (prefixed and doc.starts_token(ns) and doc.ends_token(m.end("name"))):
@@ -234,7 +243,7 @@ class ProvinceExtractor(RuleExtractor):
                 if not ORG_NAMES_COUNT and _ORG_HEAD_BEFORE.search(left):
                     continue
             out.append(_Candidate(s, e, ns, surface.province, prefixed, surface.context))  # type: ignore[arg-type]
-        for m in self._latin.finditer(norm):
+        for m in self._latin_matches(norm):
             surface = self._surfaces.get(self._key.get(self._canon(m.group("name")), ""))
             if surface is None or surface.context == "block":
                 continue
@@ -242,6 +251,17 @@ class ProvinceExtractor(RuleExtractor):
             out.append(_Candidate(s, e, s, surface.province, False, surface.context))  # type: ignore[arg-type]
         out.sort(key=lambda c: c.start)
         return out
+
+    def _latin_matches(self, norm: str) -> Iterator[re.Match[str]]:
+        """``self._latin`` matches not preceded by a Latin letter, as a look-behind would give them."""
+        pos = 0
+        while (m := self._latin.search(norm, pos)) is not None:
+            s = m.start()
+            if s and norm[s - 1] in _LATIN_LETTERS:
+                pos = s + 1  # the look-behind fails here: try the next position
+                continue
+            yield m
+            pos = m.end()
 
     @staticmethod
     def _accept_lists(norm: str, cands: list[_Candidate]) -> list[_Candidate]:

@@ -13,7 +13,7 @@ of a short reversed window: one anchored attempt instead of a scan.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 
 _END = ""  # trie key marking the end of a word; its value is the word's end guard
@@ -49,6 +49,26 @@ def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None,
         return "(?:" + "|".join(alts + [guard]) + ")"
 
     return build(root)
+
+
+def finditer_either(first: re.Pattern[str], second: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches ``re.finditer`` gives for the alternation ``first|second``, from two patterns.
+
+    Python's re skips through the text in C only when a pattern starts with literals; an
+    optional group in front (``(?:จังหวัด)?name``) makes it try the whole pattern at every
+    position.  Split into ``prefix name`` and ``name``, each scans fast: at every step the
+    leftmost match wins, ``first`` on a tie, and the scan resumes where it ended.
+    Neither pattern may match the empty string.
+    """
+    a, b = first.search(text), second.search(text)
+    while a is not None or b is not None:
+        m = a if b is None or (a is not None and a.start() <= b.start()) else b
+        yield m
+        pos = m.end()
+        if a is not None and a.start() < pos:
+            a = first.search(text, pos)
+        if b is not None and b.start() < pos:
+            b = second.search(text, pos)
 
 
 class SuffixMatcher:
