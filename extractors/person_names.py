@@ -18,6 +18,9 @@ from khaosan.pipeline.doc import Doc
 
 THAI_LETTER = re.compile(f"[{THAI}]")
 _RUN = re.compile(f"[{THAI}]+")
+# Two whole runs of letters (2-20 and 2-25 long) separated by one space: a first name and a
+# surname.  The second run is read in a look-ahead so that it may also be the next pair's first.
+_WORD_PAIR = re.compile(f"(?<![{THAI}])([{THAI}]{{2,20}}) (?=([{THAI}]{{2,25}})(?![{THAI}]))")
 _QUOTES = "\"'“”‘’"
 # Function words no surname begins with.
 _FUNCTION_START = re.compile(
@@ -55,7 +58,8 @@ class NameHit:
 class DocContext:
     """What the role parser needs to know about the document being read."""
 
-    __slots__ = ("doc", "norm", "org_at", "org_spans", "finder", "_titles", "person_starts", "ministries")
+    __slots__ = ("doc", "norm", "org_at", "org_spans", "finder", "_titles", "person_starts", "ministries",
+                 "cabinet")
 
     def __init__(self, doc: Doc, finder: NameFinder) -> None:
         self.doc = doc
@@ -73,6 +77,8 @@ class DocContext:
             (s, name) for s, (_, name) in self.org_at.items() if name in ministries)
         self._titles: dict[int, tuple[int, list[str]] | None] = {}
         self.person_starts: set[int] = set()
+        # Cabinet members' full names in the text: read by both name passes, scanned once.
+        self.cabinet: list[re.Match[str]] = list(finder._cabinet_re.finditer(self.norm))
 
     def boundary(self, pos: int) -> bool:
         """A word may end at ``pos``: end of text, a non-letter next, or a token end."""
@@ -306,7 +312,7 @@ class NameFinder:
         """Full names without a title: cabinet members, names seen with a title, name-list pairs."""
         norm, lex = ctx.norm, self.lex
         hits: list[NameHit] = []
-        for m in self._cabinet_re.finditer(norm):
+        for m in ctx.cabinet:
             if m.start() and THAI_LETTER.match(norm[m.start() - 1]) and not ctx.doc.starts_token(m.start()):
                 continue
             first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
@@ -314,12 +320,9 @@ class NameFinder:
         for first, last in set(persons_full.values()):
             for s, e in _find_name(norm, first, last):
                 hits.append(NameHit(s, e, first, last, [], "persons/repeated_name", f"{first} {last}"))
-        runs = [(m.start(), m.end()) for m in _RUN.finditer(norm)]
-        for (s1, e1), (s2, e2) in zip(runs, runs[1:]):
-            # Two words separated by one space (the runs are maximal: no letter around them).
-            if s2 != e1 + 1 or norm[e1] != " " or not 2 <= e1 - s1 <= 20 or not 2 <= e2 - s2 <= 25:
-                continue
-            first, last = norm[s1:e1], norm[s2:e2]
+        for m in _WORD_PAIR.finditer(norm):
+            s1, e1, s2, e2 = m.start(1), m.end(1), m.start(2), m.end(2)
+            first, last = m.group(1), m.group(2)
             if first not in lex.first_names and last not in lex.cabinet_surnames:
                 continue
             if _COUNT_BEFORE.search(norm, max(0, s1 - 12), s1):

@@ -94,7 +94,7 @@ class PersonExtractor(NameFinder, RuleExtractor):
         for h in first_pass:
             if h.last:
                 known.setdefault(fold_name(h.first), set()).add(fold_name(h.last))
-        for m in self._cabinet_re.finditer(doc.norm):
+        for m in ctx.cabinet:
             first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
             known.setdefault(fold_name(first), set()).add(fold_name(last))
         known_first = {h.first for h in first_pass if h.last}
