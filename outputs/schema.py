@@ -33,14 +33,18 @@ class Table:
     def arrow_schema(self) -> pa.Schema:
         return pa.schema(list(self.columns))
 
-    def create_sql(self) -> list[str]:
+    def table_sql(self) -> str:
         cols = [f'"{c}" {_SQL[t]}' for c, t in self.columns]
         cols.append(f"PRIMARY KEY ({', '.join(self.primary_key)})")
         if self.references_article and self.name != "articles":
             cols.append("FOREIGN KEY (doc_id) REFERENCES articles(doc_id)")
-        stmts = [f'CREATE TABLE IF NOT EXISTS "{self.name}" ({", ".join(cols)})']
-        stmts += [f'CREATE INDEX IF NOT EXISTS "idx_{self.name}_{c}" ON "{self.name}"("{c}")' for c in self.indexes]
-        return stmts
+        return f'CREATE TABLE IF NOT EXISTS "{self.name}" ({", ".join(cols)})'
+
+    def index_sql(self) -> list[str]:
+        return [f'CREATE INDEX IF NOT EXISTS "idx_{self.name}_{c}" ON "{self.name}"("{c}")' for c in self.indexes]
+
+    def create_sql(self) -> list[str]:
+        return [self.table_sql(), *self.index_sql()]
 
 
 _FACT = (("fact_id", TEXT), ("doc_id", TEXT))
