@@ -16,10 +16,10 @@ def _json(value: Any) -> str:
     return json.dumps(value if value is not None else [], ensure_ascii=False)
 
 
-def _fact_row(fact: Fact, version: str) -> Row:
+def _fact_row(fact: Fact, fact_id: str, rules: list[str], version: str) -> Row:
     first = min((m.start for m in fact.mentions), default=-1)
-    return {"fact_id": fact.fact_id, "doc_id": fact.doc_id, "n_mentions": len(fact.evidence()),
-            "first_start": first, "rule": fact.rules[0] if fact.rules else None, "rules": _json(fact.rules),
+    return {"fact_id": fact_id, "doc_id": fact.doc_id, "n_mentions": len({(m.start, m.end) for m in fact.mentions}),
+            "first_start": first, "rule": rules[0] if rules else None, "rules": _json(rules),
             "pipeline_version": version}
 
 
@@ -62,22 +62,24 @@ def doc_rows(doc: Doc, version: str) -> dict[str, list[Row]]:
     rows["sentences"] = [{"doc_id": doc.doc_id, "sentence_id": i, "start": s, "end": e, "text": doc.text[s:e]}
                          for i, (s, e) in enumerate(doc.sentences)]
     seen_mentions: set[str] = set()
+    doc_id = doc.doc_id
     for family, facts in doc.facts.items():
-        columns = _FAMILY_COLUMNS.get(family)
+        columns = _FAMILY_COLUMNS.get(family) if family in FAMILY_TABLES else None
         for fact in facts:
-            if columns is not None and family in FAMILY_TABLES:
-                rows[family].append({**_fact_row(fact, version), **columns(fact.attrs)})
+            fact_id = fact.fact_id  # a hash: computed once per fact
+            if columns is not None:
+                rows[family].append({**_fact_row(fact, fact_id, fact.rules, version), **columns(fact.attrs)})
             if family == "persons":
                 for role in fact.attrs.get("roles") or []:
-                    rows["roles"].append({"fact_id": fact.fact_id, "doc_id": doc.doc_id,
+                    rows["roles"].append({"fact_id": fact_id, "doc_id": doc_id,
                                           "person": fact.attrs.get("name"), "role": role,
                                           "pipeline_version": version})
             for m in fact.mentions:
-                mid = mention_id(doc.doc_id, family, m.start, m.end, fact.key)
+                mid = mention_id(doc_id, family, m.start, m.end, fact.key)
                 if mid in seen_mentions:
                     continue
                 seen_mentions.add(mid)
-                rows["mentions"].append({"mention_id": mid, "fact_id": fact.fact_id, "doc_id": doc.doc_id,
+                rows["mentions"].append({"mention_id": mid, "fact_id": fact_id, "doc_id": doc_id,
                                          "family": family, "start": m.start, "end": m.end, "text": m.text,
                                          "sentence_id": m.sentence, "rule": m.rule, "pipeline_version": version})
     # a role listed twice for one person is one row
