@@ -206,7 +206,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
         return _link(article_url(datasette, value), label or value, "article-link")
     terms = current_terms()
     if table == "articles" and column == "text":
-        return snippets(value, terms) + Markup(" ") + _link(article_url(datasette, _get(row, "doc_id")),
+        return snippets(value, terms, width=60, most=2) + Markup(" ") + _link(article_url(datasette, _get(row, "doc_id")),
                                                             "full text", "more")
     searched = column in search_index.searchable(table or "") or (table is None and column in HIGHLIGHT_COLUMNS)
     shown = highlight_terms(value, terms) if terms and searched else escape(value)
