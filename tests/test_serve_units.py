@@ -89,3 +89,15 @@ def test_metadata_and_canned_queries_parse(tmp_path) -> None:
             column = facet if isinstance(facet, str) else next(iter(facet.values()))
             assert column in cols, (table, facet)
         assert set(conf.get("columns", {})) <= cols, table
+
+
+def test_excel_renderer_fallback_writes_bom_csv() -> None:
+    import csv
+    import io
+
+    from khaosan.outputs.web.plugin import _render_excel
+
+    response = _render_excel([{"doc_id": "a", "title": "ดีป้า, \"ทูต\""}], ["doc_id", "title"])
+    assert response.body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.body.decode("utf-8-sig"))))
+    assert rows == [["doc_id", "title"], ["a", 'ดีป้า, "ทูต"']]
