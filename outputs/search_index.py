@@ -71,6 +71,11 @@ class FtsSpec:
             f"{f}_au": f'CREATE TRIGGER "{f}_au" AFTER UPDATE ON "{t}" BEGIN {delete_old} {insert_new} END',
         }
 
+    def append_sql(self) -> str:
+        """Index the base rows past a rowid (``?``): a bulk load indexes each batch as it lands."""
+        return (f'INSERT INTO "{self.name}"(rowid, {self._all("")}) '
+                f'SELECT rowid, {self._all("")} FROM "{self.table}" WHERE rowid > ?')
+
     def rebuild_sql(self) -> list[str]:
         return [f'DELETE FROM "{self.name}"',
                 f'INSERT INTO "{self.name}"(rowid, {self._all("")}) SELECT rowid, {self._all("")} FROM "{self.table}"']
@@ -126,7 +131,10 @@ def install(db: sqlite3.Connection, tables: Sequence[str] | None = None) -> list
     """Create or repair the full-text indexes and their triggers; return the tables whose index was rebuilt.
 
     Idempotent.  Tables of ``SPECS`` missing from the database are skipped
-    (a partial dataset still gets search for what it has).
+    (a partial dataset still gets search for what it has).  Runs in its own
+    transaction (``with db``), so it commits whatever the connection had pending.
+    Once installed, the triggers live in the file: any later writer, on any
+    connection, keeps the index in step without calling this again.
     """
     present = _existing(db)
     rebuilt: list[str] = []
