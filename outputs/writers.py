@@ -123,9 +123,17 @@ class CsvSink:
 
 
 class SqliteSink:
-    """khaosan.sqlite: every table with its keys and indexes; one transaction per batch."""
+    """khaosan.sqlite: every table with its keys and indexes; one transaction per batch.
+
+    The Thai search index (``search_index``) is filled batch by batch with one
+    ``INSERT ... SELECT`` per table, so with several workers it is built while
+    they extract instead of in a serial pass at the end (a trigger per row
+    costs three times as much); ``install`` at the end adds the triggers that keep
+    it in sync for later writers, and rebuilds it only if it does not line up.
+    """
 
     def __init__(self, out: Path) -> None:
+        from khaosan.outputs.search_index import SPECS
         from khaosan.outputs.sqlite import connect, create_schema
 
         path = out / "khaosan.sqlite"
@@ -135,6 +143,11 @@ class SqliteSink:
         # process does not (WAL), so skip the fsyncs that only protect against the former.
         self.db.execute("PRAGMA synchronous=OFF")
         create_schema(self.db, indexes=False)
+        self.search = {name: spec for name, spec in SPECS.items() if name in TABLES}
+        with self.db:
+            for spec in self.search.values():
+                self.db.execute(spec.create_sql())
+        self.indexed_to = dict.fromkeys(self.search, 0)  # base rowid up to which the search index is filled
 
     @staticmethod
     def encode(tables: Tuples, records: Records) -> Tuples:
@@ -143,17 +156,21 @@ class SqliteSink:
     def write(self, payload: Tuples) -> None:
         from khaosan.outputs.sqlite import insert_sql
 
-        with self.db:  # the batch is one transaction
+        with self.db:  # the batch, and its search index entries, are one transaction
             for name, rows in payload.items():
                 self.db.executemany(insert_sql(TABLES[name]), rows)
+                spec = self.search.get(name)
+                if spec is not None:
+                    self.db.execute(spec.append_sql(), (self.indexed_to[name],))
+                    (last,) = self.db.execute(f'SELECT max(rowid) FROM "{name}"').fetchone()
+                    self.indexed_to[name] = last or 0
 
     def close(self) -> None:
         from khaosan.outputs.search_index import install
-
         from khaosan.outputs.sqlite import create_indexes
 
         create_indexes(self.db)
-        install(self.db)  # Thai full-text search: one rebuild after the bulk load beats a trigger per row
+        install(self.db)  # triggers for later writers; a rebuild only if the index does not line up
         self.db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file for readers
         self.db.execute("ANALYZE")
         self.db.close()
