@@ -136,3 +136,21 @@ def test_evaluate_agrees_with_shared_scorer(shared, tmp_path):
     theirs = json.loads(res.stdout)["overall"]
     assert (ours.tp, ours.fp, ours.fn) == (theirs["tp"], theirs["fp"], theirs["fn"])
     assert len(ds.articles) == 5
+
+
+def test_search_index_is_filled_batch_by_batch(tmp_path):
+    """Before close, every batch already written is searchable: the index needs no rebuild at the end."""
+    from khaosan.outputs.search_index import SPECS, install
+
+    settings = Settings(batch_size=1, formats=("sqlite",))
+    writer = DatasetWriter(tmp_path, settings.formats, settings.batch_size)
+    process_stream(ARTICLES, settings, writer.add)
+    writer.flush()
+    db = writer.sinks["sqlite"].db
+    for name in SPECS:
+        assert db.execute(f'SELECT count(*) FROM "{name}_fts"').fetchone() == \
+            db.execute(f'SELECT count(*) FROM "{name}"').fetchone(), name
+    hits = db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ('"เชียงใหม่"',)).fetchall()
+    assert hits == db.execute("SELECT rowid FROM articles WHERE doc_id = 'a1'").fetchall()
+    assert install(db) == []  # lined up: nothing to rebuild
+    writer.close()
