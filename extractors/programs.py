@@ -49,9 +49,15 @@ from khaosan.extractors.programs_patterns import (  # noqa: F401  (_key, pattern
     _URL_STOP, FAMILY, _dictionary, _key, _rx, patterns,
 )
 from khaosan.extractors.programs_resolve import resolve_programs
+from khaosan.extractors.word_regex import factor_first_char, finditer_where
 from khaosan.pipeline.doc import Doc, Fact, Mention
 
 _MODEL = re.compile("โมเดล")
+
+
+def _longest_first(words: Iterable[str]) -> list[str]:
+    """The order of ``_rx``: longest first (words of equal length never match at one position)."""
+    return sorted(set(words), key=len, reverse=True)
 
 class ProgramExtractor(NameRules, RuleExtractor):
     name = "programs"
@@ -65,13 +71,17 @@ class ProgramExtractor(NameRules, RuleExtractor):
     def __init__(self) -> None:
         self.p = patterns()
         active = {c: e for c, e in self.p.cues.items() if self.report_optional or not e.get("optional")}
-        plain = _rx(c for c, e in active.items() if not e.get("marked"))
-        marked = _rx(c for c, e in active.items() if e.get("marked"))
+        plain = _longest_first(c for c, e in active.items() if not e.get("marked"))
+        marked = _longest_first(c for c, e in active.items() if e.get("marked"))
         heads = _rx(w for e in active.values() for w in e.get("event_heads", ()))
         # A marked cue (งาน) is looked at only when a quote, a Latin-script name or a number follows,
         # at once or after a short descriptor: most งาน are หน่วยงาน, การทำงาน (half of all cue hits).
-        self.scan_re = re.compile(
-            rf"{plain}|(?:{marked})(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"']|(?:{heads}))")
+        follows = rf"(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"']|(?:{heads}))"
+        # plain cues longest first, then marked cues longest first, each with the look-ahead:
+        # the order of "plain|(?:marked)(?=...)", but every alternative starts with a literal,
+        # which lets the engine skip through the text (factored on the first character).
+        self.scan_re = re.compile(factor_first_char(
+            [(c[0], re.escape(c[1:])) for c in plain] + [(c[0], re.escape(c[1:]) + follows) for c in marked]))
 
     def dictionary_words(self) -> Iterable[str]:
         # Cue words whole, so that โครงการ is not cut into โครง|การ... by the tokenizer.
@@ -219,7 +229,7 @@ class ProgramExtractor(NameRules, RuleExtractor):
                 if mm is not None:
                     out.append(mm)
         seen_runs: set[int] = set()
-        for m in self.p.latin_suffix_re.finditer(text):
+        for m in finditer_where(self.p.latin_suffix_re, text, self.p.latin_suffix_before):
             # widen back over the Latin-script run that the program word ends
             s = m.start()
             while s > 0 and s > m.start() - 60 and _LATIN_CHAR.match(text, s - 1):

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
-from khaosan.extractors.word_regex import finditer_either, trie_pattern
+from khaosan.extractors.word_regex import finditer_either, finditer_where, trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 # A province name inside an organisation's name (โรงพยาบาลลำปาง) is optional in
@@ -181,6 +180,10 @@ _LEFT_WINDOW = 40
 _LATIN_LETTERS = frozenset(string.ascii_letters)
 
 
+def _no_latin_letter_before(text: str, pos: int) -> bool:
+    return pos == 0 or text[pos - 1] not in _LATIN_LETTERS
+
+
 @dataclass(slots=True)
 class _Candidate:
     start: int  # normalised offsets of the whole match (prefix included)
@@ -243,7 +246,7 @@ class ProvinceExtractor(RuleExtractor):
                 if not ORG_NAMES_COUNT and _ORG_HEAD_BEFORE.search(left):
                     continue
             out.append(_Candidate(s, e, ns, surface.province, prefixed, surface.context))  # type: ignore[arg-type]
-        for m in self._latin_matches(norm):
+        for m in finditer_where(self._latin, norm, _no_latin_letter_before):
             surface = self._surfaces.get(self._key.get(self._canon(m.group("name")), ""))
             if surface is None or surface.context == "block":
                 continue
@@ -251,17 +254,6 @@ class ProvinceExtractor(RuleExtractor):
             out.append(_Candidate(s, e, s, surface.province, False, surface.context))  # type: ignore[arg-type]
         out.sort(key=lambda c: c.start)
         return out
-
-    def _latin_matches(self, norm: str) -> Iterator[re.Match[str]]:
-        """``self._latin`` matches not preceded by a Latin letter, as a look-behind would give them."""
-        pos = 0
-        while (m := self._latin.search(norm, pos)) is not None:
-            s = m.start()
-            if s and norm[s - 1] in _LATIN_LETTERS:
-                pos = s + 1  # the look-behind fails here: try the next position
-                continue
-            yield m
-            pos = m.end()
 
     @staticmethod
     def _accept_lists(norm: str, cands: list[_Candidate]) -> list[_Candidate]:

@@ -51,6 +51,36 @@ def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None,
     return build(root)
 
 
+def factor_first_char(alternatives: Iterable[tuple[str, str]]) -> str:
+    """An alternation of ``(first character, rest of the regex)`` pairs, tried in the given order,
+    written with one branch per first character.
+
+    Same matches as ``first1rest1|first2rest2|...``: only alternatives that begin with the
+    character at a position can match there, and their order is kept.  But the engine compares
+    one literal per distinct first character at each position instead of one per alternative.
+    Each first character must be a plain character (it is escaped here).
+    """
+    groups: dict[str, list[str]] = {}
+    for first, rest in alternatives:
+        groups.setdefault(first, []).append(rest)
+    return "(?:" + "|".join(re.escape(c) + "(?:" + "|".join(rests) + ")" for c, rests in groups.items()) + ")"
+
+
+def finditer_where(rx: re.Pattern[str], text: str, ok: Callable[[str, int], bool]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(text)`` as if a look-behind stood in front of ``rx``: ``ok(text, start)`` is
+    that look-behind, checked on each match; where it fails, the scan goes on at the next
+    position, as the regex engine would.  (A look-behind in front of a pattern makes Python's
+    re try the whole pattern at every position instead of skipping to its first literals.)
+    ``rx`` must not match the empty string."""
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        if not ok(text, m.start()):
+            pos = m.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 def finditer_either(first: re.Pattern[str], second: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """The matches ``re.finditer`` gives for the alternation ``first|second``, from two patterns.
 
