@@ -78,16 +78,18 @@ _DAY_BEFORE = re.compile(
 _RANGE_GAP = re.compile(r"[ \t]*(?:-|ถึง|จนถึง)[ \t]*(?:วันที่[ \t]*)?(?:[0-3]?\d[ \t]*)?$")
 
 # Years with a marker.  Fiscal, tax, academic and crop years are the year number itself.
+# (The markers are factored on their first letter: same order, fewer comparisons per position.)
 _YEAR_EXPR = re.compile(
-    r"(?P<pre>ปีงบประมาณ|ปีงบฯ|ปีงบ|ปีภาษี|ปีการศึกษา|ปีการผลิต|ปีบัญชี|ปี|พ\.ศ\.?|ค\.ศ\.?)"
+    r"(?P<pre>ป(?:ีงบประมาณ|ีงบฯ|ีงบ|ีภาษี|ีการศึกษา|ีการผลิต|ีบัญชี|ี)|พ\.ศ\.?|ค\.ศ\.?)"
     r"[ \t]*(?:(?P<era>พ\.ศ\.?|ค\.ศ\.?)[ \t]*)?(?P<q>')?(?P<y>\d{4}|\d{2})(?![\d])(?![.,]\d)"
     r"(?:[ \t]*(?:-|ถึง)[ \t]*(?:(?:พ\.ศ\.?|ค\.ศ\.?|ปี)[ \t]*)?(?P<y2>\d{4})(?![\d])(?![.,]\d))?")
 # A Buddhist-era year standing alone: 2475-2599, not an amount (no comma, no decimals) nor a code.
 _BARE_YEAR = re.compile(
     r"(?P<y>2[45]\d\d)(?![\d])(?![.,]\d)(?!/\d)"
     r"(?:[ \t]*-[ \t]*(?P<y2>2[45]\d\d)(?![\d])(?![.,]\d))?")
-# 14/06/2566, 1/6/66
-_NUMERIC = re.compile(r"(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>\d{4}|\d{2})(?![\d/])")
+# 14/06/2566, 1/6/66.  The day is [0-3]?\d written as "a digit, then another if the first was 0-3":
+# a pattern that starts with a digit class lets the regex engine skip to digits in C.
+_NUMERIC = re.compile(r"(?P<d>\d(?:(?<=[0-3])\d)?)/(?P<m>[01]?\d)/(?P<y>\d{4}|\d{2})(?![\d/])")
 
 # What may follow a bare number for it to be a year rather than a count ("2500 คน" is a count).
 _UNIT_AFTER = re.compile(r"[ \t]*(?:คน|ราย|บาท|ล้าน|แสน|หมื่น|พัน|ไร่|ตัน|แห่ง|%|เปอร์เซ็นต์|ชิ้น|ครัวเรือน|หน่วย|กิโล|เมตร|ลิตร)")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 Splitter = Callable[[str], list[tuple[int, int]]]
 
 _LINE = re.compile(r"[^\n]+")
-_SPACE = re.compile(r"[ \t]+")
+_SPACE = re.compile(r"[ \t][ \t]*")  # not [ \t]+: a pattern that starts with a class is scanned in C
 MIN_SENTENCE = 60  # characters before a space may end a sentence
 MIN_WIDE_SENTENCE = 20  # characters before a double space may end a sentence
 MAX_SENTENCE = 400  # past this, any space ends it
