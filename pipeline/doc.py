@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from khaosan.corpus.article import Article
@@ -40,6 +40,9 @@ class Mention:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
+_SPAN = attrgetter("start", "end")
+
+
 @dataclass(slots=True)
 class Fact:
     """One distinct thing an article states, with every mention that supports it."""
@@ -63,7 +66,7 @@ class Fact:
     def evidence(self) -> list[dict[str, Any]]:
         seen: set[tuple[int, int]] = set()
         out = []
-        for m in sorted(self.mentions, key=lambda m: (m.start, m.end)):
+        for m in sorted(self.mentions, key=_SPAN):
             if (m.start, m.end) not in seen:
                 seen.add((m.start, m.end))
                 out.append(m.evidence())
@@ -71,8 +74,9 @@ class Fact:
 
     def to_item(self) -> dict[str, Any]:
         """The facts.jsonl item: schema fields, then provenance."""
-        return {**self.attrs, "id": self.fact_id, "rule": self.rules[0] if self.rules else None,
-                "rules": self.rules, "evidence": self.evidence()}
+        rules = self.rules
+        return {**self.attrs, "id": self.fact_id, "rule": rules[0] if rules else None,
+                "rules": rules, "evidence": self.evidence()}
 
 
 class Doc:
@@ -129,9 +133,11 @@ class Doc:
         return not self.tokens or pos in self._token_ends
 
     def sentence_of(self, start: int) -> int:
-        """Index of the sentence holding original offset ``start`` (-1 if none)."""
-        i = bisect.bisect_right(self._sentence_starts, start) - 1
-        return i if i >= 0 and start < self.sentences[i][1] + 1 else max(i, -1)
+        """Index of the last sentence starting at or before original offset ``start`` (-1 if none).
+
+        (An offset in the gap after a sentence belongs to that sentence.)
+        """
+        return bisect.bisect_right(self._sentence_starts, start) - 1
 
     def sentence_text(self, index: int) -> str:
         s, e = self.sentences[index]
@@ -139,10 +145,10 @@ class Doc:
 
     def mention(self, family: str, start: int, end: int, rule: str, key: str, **attrs: Any) -> Mention:
         """Build a mention from *normalised* offsets; it stores original offsets and text."""
-        ostart, oend = self.offsets.span(start, end)
-        return Mention(family=family, start=ostart, end=oend, text=self.text[ostart:oend], rule=rule,
-                       key=key, attrs=attrs, sentence=self.sentence_of(ostart),
-                       norm_start=start, norm_end=end)
+        # Called for every mention of every family: the identity map and the sentence lookup inlined.
+        ostart, oend = (start, end) if self.offsets.starts is None else self.offsets.span(start, end)
+        return Mention(family, ostart, oend, self.article.text[ostart:oend], rule, key, attrs,
+                       bisect.bisect_right(self._sentence_starts, ostart) - 1, start, end)
 
     def mentions_of(self, family: str) -> list[Mention]:
         return self.mentions.get(family, [])
