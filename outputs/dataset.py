@@ -40,6 +40,8 @@ class RunSummary:
     mentions: int = 0
     seconds: float = 0.0
     read_summary: str = ""  # files read and skipped, from the readers
+    worker_cpu_seconds: float = 0.0  # CPU of the processes that extracted (the writer's own is not included)
+    worker_peak_mib: float = 0.0
 
 
     def lines(self) -> list[str]:
@@ -164,6 +166,8 @@ def write_stream(items: Iterable[Article | ReadError], settings: Settings, write
         summary.facts.update(encoded.facts)
         summary.mentions += encoded.mentions
         summary.extraction_errors += encoded.extraction_errors
+        summary.worker_cpu_seconds += encoded.cpu_seconds
+        summary.worker_peak_mib = max(summary.worker_peak_mib, encoded.peak_rss_mib)
         if timings is not None:
             timings.update(encoded.timings)
             timings["write"] += time.perf_counter() - t0

@@ -8,6 +8,7 @@ appends the results, in input order.
 """
 from __future__ import annotations
 
+import resource
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ class EncodedBatch:
     extraction_errors: int = 0
     timings: Counter[str] = field(default_factory=Counter)
     payloads: dict[str, Any] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # of the process that made the batch (workers' CPU is not the writer's)
+    peak_rss_mib: float = 0.0  # peak memory of that process so far
 
 
 def encode(tables: Tuples, records: list[dict[str, Any]], formats: tuple[str, ...]) -> dict[str, Any]:
@@ -62,6 +65,7 @@ def encode_batch(pipeline: Pipeline, batch: list[Article], formats: tuple[str, .
     version = pipeline_version()
     families = pipeline.families
     out = EncodedBatch()
+    cpu0 = time.process_time()
     rows: dict[str, list[Row]] = {name: [] for name in TABLES}
     records: list[dict[str, Any]] = []
     for article in batch:
@@ -84,6 +88,8 @@ def encode_batch(pipeline: Pipeline, batch: list[Article], formats: tuple[str, .
     t0 = time.perf_counter()
     out.payloads = encode(as_tuples(rows), records, formats)
     out.timings["encode"] += time.perf_counter() - t0
+    out.cpu_seconds = time.process_time() - cpu0
+    out.peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 

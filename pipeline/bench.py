@@ -113,10 +113,12 @@ def _pipeline(corpus: Path, limit: int | None, workers: int) -> dict:
         writer.close()
         stages["write"] += time.perf_counter() - t
         wall = time.perf_counter() - t0
-        cpu = time.process_time() - c0 + sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
+        cpu = time.process_time() - c0
+        if workers > 1:  # pool workers are not our children (forkserver): they report their own CPU
+            cpu += summary.worker_cpu_seconds
     # The breakdown is the 1-worker run's: with workers, stage seconds overlap and would not add up to the wall time.
     return {"articles": summary.articles, "chars": summary.characters, "wall": wall, "cpu": cpu,
-            "stages": dict(stages) if workers <= 1 else {}}
+            "worker_peak_mib": summary.worker_peak_mib, "stages": dict(stages) if workers <= 1 else {}}
 
 
 KINDS: dict[str, Callable[[Path, int | None, int], dict]] = {
@@ -126,7 +128,7 @@ KINDS: dict[str, Callable[[Path, int | None, int], dict]] = {
 
 def measure_one(kind: str, corpus: Path, limit: int | None, workers: int) -> dict:
     result = KINDS[kind](corpus, limit, workers)
-    result["peak_mib"] = _peak_mib()
+    result["peak_mib"] = max(_peak_mib(), result.pop("worker_peak_mib", 0.0))  # of any one process
     return result
 
 
