@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from khaosan.extractors.base import DisjointSpans
 from khaosan.extractors.person_lexicon import NA_SURNAMES, THAI, Lexicon, fold_name, lexicon, trie_regex
 from khaosan.extractors.person_roles import RoleParser, org_lookup
+from khaosan.extractors.word_regex import MultiScan
 from khaosan.pipeline.doc import Doc
 
 THAI_LETTER = re.compile(f"[{THAI}]")
@@ -59,7 +60,7 @@ class DocContext:
     """What the role parser needs to know about the document being read."""
 
     __slots__ = ("doc", "norm", "org_at", "org_spans", "finder", "_titles", "person_starts", "ministries",
-                 "cabinet")
+                 "found")
 
     def __init__(self, doc: Doc, finder: NameFinder) -> None:
         self.doc = doc
@@ -77,8 +78,9 @@ class DocContext:
             (s, name) for s, (_, name) in self.org_at.items() if name in ministries)
         self._titles: dict[int, tuple[int, list[str]] | None] = {}
         self.person_starts: set[int] = set()
-        # Cabinet members' full names in the text: read by both name passes, scanned once.
-        self.cabinet: list[re.Match[str]] = list(finder._cabinet_re.finditer(self.norm))
+        # The matches of the finder's word-list patterns (titles, roles, cabinet names), found in
+        # one pass over the text; read by both name passes.
+        self.found = finder._scan.scan(self.norm)
 
     def boundary(self, pos: int) -> bool:
         """A word may end at ``pos``: end of text, a non-letter next, or a token end."""
@@ -119,6 +121,13 @@ class NameFinder:
         self._cabinet_first_re = re.compile(f"(?:{trie_regex(firsts)})")
         heads = [f for f, e in self.lex.role_entries.items() if e["out"] in ("นายกรัฐมนตรี", "ประธานาธิบดี")]
         self._head_of_state = re.compile(f"(?:{trie_regex(heads)})")
+        self._scan = MultiScan([
+            (self._title_scan, [*self.lex.title_forms, "ว่าที่"]),
+            (self._cabinet_re, names),
+            (self._role_scan, self.lex.role_forms),
+            (self._cabinet_first_re, firsts),
+            (self._head_of_state, heads),
+        ])
 
     def _titles_at(self, ctx: DocContext, p: int) -> tuple[int, list[str]] | None:
         """The titles starting at ``p`` and where the name after them starts."""
@@ -233,7 +242,7 @@ class NameFinder:
     def _title_positions(self, ctx: DocContext) -> list[tuple[int, int, list[str]]]:
         """(title start, name start, titles) of every title sequence followed by a name."""
         out = []
-        for m in self._title_scan.finditer(ctx.norm):
+        for m in ctx.found[self._title_scan]:
             got = ctx.titles(m.start())
             if got is not None:
                 out.append((m.start(), got[0], got[1]))
@@ -312,7 +321,7 @@ class NameFinder:
         """Full names without a title: cabinet members, names seen with a title, name-list pairs."""
         norm, lex = ctx.norm, self.lex
         hits: list[NameHit] = []
-        for m in ctx.cabinet:
+        for m in ctx.found[self._cabinet_re]:
             if m.start() and THAI_LETTER.match(norm[m.start() - 1]) and not ctx.doc.starts_token(m.start()):
                 continue
             first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
@@ -385,7 +394,7 @@ class NameFinder:
         word of its own, or any first name from the name lists in quotes ("สรยุทธ")."""
         norm, lex = ctx.norm, self.lex
         hits = []
-        for m in self._cabinet_first_re.finditer(norm):
+        for m in ctx.found[self._cabinet_first_re]:
             s, e = m.start(), m.end()
             word = m.group(0)
             before = norm[s - 1] if s else " "
@@ -443,7 +452,7 @@ class NameFinder:
         นายกรัฐมนตรีเศรษฐา ทวีสิน)."""
         norm, lex = ctx.norm, self.lex
         hits = []
-        for m in self._head_of_state.finditer(norm):
+        for m in ctx.found[self._head_of_state]:
             if not self._loose_ok(ctx, m.start()):
                 continue  # inside a longer role or name: เลขาธิการนายกรัฐมนตรี
             r = self.roles.parse(ctx, m.start())

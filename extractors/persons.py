@@ -94,7 +94,7 @@ class PersonExtractor(NameFinder, RuleExtractor):
         for h in first_pass:
             if h.last:
                 known.setdefault(fold_name(h.first), set()).add(fold_name(h.last))
-        for m in ctx.cabinet:
+        for m in ctx.found[self._cabinet_re]:
             first, _, last = re.sub(r"\s+", " ", m.group(0)).partition(" ")
             known.setdefault(fold_name(first), set()).add(fold_name(last))
         known_first = {h.first for h in first_pass if h.last}
@@ -175,7 +175,7 @@ class PersonExtractor(NameFinder, RuleExtractor):
         covered = sorted(claimed + [(h.start, h.end) for h in hits])
         cov_starts = [a for a, _ in covered]
         last_end = -1
-        for m in self._role_scan.finditer(norm):
+        for m in ctx.found[self._role_scan]:
             s = self.roles.start_of(norm, m.start(), m.end())
             if s < last_end:
                 continue

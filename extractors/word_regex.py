@@ -101,6 +101,62 @@ def finditer_either(first: re.Pattern[str], second: re.Pattern[str], text: str) 
             b = second.search(text, pos)
 
 
+def _loose_char(ch: str) -> str:
+    """A word's character in :class:`MultiScan`'s finder: white space may be any run (or none),
+    a dash may have white space around it, so that every pattern's spelling of the word is found."""
+    if ch.isspace():
+        return r"\s*"
+    return r"\s*-\s*" if ch == "-" else re.escape(ch)
+
+
+class MultiScan:
+    """The ``finditer`` of several patterns over one text, from one pass of the regex engine.
+
+    Each pattern comes with the words its matches begin with: a match of the pattern at a
+    position implies that one of its words is written there (white space inside a word may be
+    any run, or none; a dash may have spaces around it).  One trie of all the words finds every
+    position where some pattern may match, at the cost of about one trie scan; each pattern is
+    then tried at those positions only, keeping, like ``finditer``, the first match at or after
+    the end of the previous one.  The patterns must not match the empty string.
+    """
+
+    def __init__(self, patterns: Iterable[tuple[re.Pattern[str], Iterable[str]]]) -> None:
+        self.patterns: list[re.Pattern[str]] = []
+        words: set[str] = set()
+        for rx, entry_words in patterns:
+            self.patterns.append(rx)
+            for w in entry_words:
+                if not w or w[0].isspace() or w[0] == "-":
+                    raise ValueError(f"MultiScan: word {w!r} must begin with a letter or a sign")
+                words.add(w)
+        self._any = re.compile(trie_pattern(words, char_regex=_loose_char))
+
+    def positions(self, text: str) -> list[int]:
+        """Every position where one of the words is written (overlapping ones too)."""
+        out: list[int] = []
+        search = self._any.search
+        pos = 0
+        while (m := search(text, pos)) is not None:
+            out.append(m.start())
+            pos = m.start() + 1
+        return out
+
+    def scan(self, text: str) -> dict[re.Pattern[str], list[re.Match[str]]]:
+        """Each pattern's matches, as ``pattern.finditer(text)`` gives them."""
+        positions = self.positions(text)
+        found: dict[re.Pattern[str], list[re.Match[str]]] = {}
+        for rx in self.patterns:
+            matches: list[re.Match[str]] = []
+            match = rx.match
+            end = 0
+            for p in positions:
+                if p >= end and (m := match(text, p)) is not None:
+                    matches.append(m)
+                    end = m.end()
+            found[rx] = matches
+        return found
+
+
 class SuffixMatcher:
     """Which of ``words`` ends right before a position (optionally skipping spaces)."""
 
