@@ -29,7 +29,7 @@ from typing import Any
 from khaosan.extractors.base import RuleExtractor, drop_overlaps
 from khaosan.extractors.data import entries
 from khaosan.extractors.org_gazetteer import OrgGazetteer, fold, org_gazetteer  # noqa: F401  (public API)
-from khaosan.extractors.word_regex import trie_pattern
+from khaosan.extractors.word_regex import MultiScan, trie_pattern
 from khaosan.pipeline.doc import Doc, Fact, Mention
 
 FAMILY = "orgs"
@@ -148,6 +148,14 @@ class OrgExtractor(RuleExtractor):
         for lengths in self._loose_lengths.values():
             lengths[:] = sorted(set(lengths), reverse=True)
         self._ministry_head_len = max(map(len, self.ministry_heads), default=0)
+        # The four whole-text scans in one pass (see word_regex.MultiScan), each with the words
+        # its matches begin with.
+        self._text_scan = MultiScan([
+            (self._alias_re, [w for w in (_WS.sub(" ", s.strip()) for s in alias_map) if w]),
+            (self._role_re, self.ministry_heads | self.role_heads),
+            (self._company_re, ("บริษัท", "บจก.", "บมจ.", "ธนาคาร")),
+            (self._head_re, [*self.heads, *self.abbrev]),
+        ])
 
     def dictionary_words(self) -> Iterable[str]:
         return [*self.gaz.surfaces(), *self.heads]
@@ -155,18 +163,19 @@ class OrgExtractor(RuleExtractor):
     # -- extraction --------------------------------------------------------------
     def extract(self, doc: Doc) -> list[Mention]:
         text = doc.norm
+        found = self._text_scan.scan(text)
         hits: list[_Hit] = []
-        self._gazetteer(doc, text, hits)
+        self._gazetteer(doc, text, hits, found[self._alias_re])
         gaz_starts = {h.start for h in hits if h.full}
-        self._roles(doc, text, hits)
-        self._companies(doc, text, hits)
-        self._patterns(doc, text, hits, gaz_starts)
+        self._roles(doc, text, hits, found[self._role_re])
+        self._companies(doc, text, hits, found[self._company_re])
+        self._patterns(doc, text, hits, gaz_starts, found[self._head_re])
         self._secretariats(text, hits)
         self._definitions(doc, text, hits)
         return self._finish(doc, hits)
 
-    def _gazetteer(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
-        for m in self._alias_re.finditer(text):
+    def _gazetteer(self, doc: Doc, text: str, hits: list[_Hit], matches: list[re.Match[str]]) -> None:
+        for m in matches:
             s, e = m.span()
             k = fold(m.group())
             cands = self._alias_cands.get(k)
@@ -197,8 +206,8 @@ class OrgExtractor(RuleExtractor):
         end_ok = doc.ends_token(e) or not _is_thai(after) or last in ".ฯ" or lenient
         return start_ok and end_ok
 
-    def _roles(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
-        for m in self._role_re.finditer(text):
+    def _roles(self, doc: Doc, text: str, hits: list[_Hit], matches: list[re.Match[str]]) -> None:
+        for m in matches:
             s, e = m.span("form")
             cands = self._role_cands.get(fold(m.group("form")))
             if not cands or not self._bounded(doc, text, s, e, lenient=False):
@@ -211,8 +220,8 @@ class OrgExtractor(RuleExtractor):
             if cands:
                 hits.append(_Hit(s, e, "orgs/role_form", list(cands)))
 
-    def _companies(self, doc: Doc, text: str, hits: list[_Hit]) -> None:
-        for m in self._company_re.finditer(text):
+    def _companies(self, doc: Doc, text: str, hits: list[_Hit], matches: list[re.Match[str]]) -> None:
+        for m in matches:
             body = m.group("body")
             if any(w in body for w in ("บริษัท", "จำกัด", "ธนาคาร")) or fold(body) in {"ฯ", ""} \
                     or body.strip() in _COMPANY_STOP:
@@ -231,10 +240,11 @@ class OrgExtractor(RuleExtractor):
             kind = "bank" if head == "ธนาคาร" else "company"
             hits.append(_Hit(m.start(), m.end(), "orgs/company", [canon], kind=kind, full=head in ("บริษัท", "ธนาคาร")))
 
-    def _patterns(self, doc: Doc, text: str, hits: list[_Hit], gaz_starts: set[int]) -> None:
+    def _patterns(self, doc: Doc, text: str, hits: list[_Hit], gaz_starts: set[int],
+                  head_matches: list[re.Match[str]]) -> None:
         gaz_ends = {h.start: h.end for h in hits if h.full}
         gaz_end_set = {h.end for h in hits if len(h.names) == 1}
-        for m in self._head_re.finditer(text):
+        for m in head_matches:
             s, hend = m.span()
             head = m.group()
             before = text[s - 1] if s else " "

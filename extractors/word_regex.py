@@ -101,51 +101,58 @@ def finditer_either(first: re.Pattern[str], second: re.Pattern[str], text: str) 
             b = second.search(text, pos)
 
 
-def _loose_char(ch: str) -> str:
-    """A word's character in :class:`MultiScan`'s finder: white space may be any run (or none),
-    a dash may have white space around it, so that every pattern's spelling of the word is found."""
-    if ch.isspace():
-        return r"\s*"
-    return r"\s*-\s*" if ch == "-" else re.escape(ch)
+_HEAD_END = re.compile(r"[\s-]")
 
 
 class MultiScan:
-    """The ``finditer`` of several patterns over one text, from one pass of the regex engine.
+    """The ``finditer`` of several patterns over one text, from one Aho-Corasick pass.
 
-    Each pattern comes with the words its matches begin with: a match of the pattern at a
-    position implies that one of its words is written there (white space inside a word may be
-    any run, or none; a dash may have spaces around it).  One trie of all the words finds every
-    position where some pattern may match, at the cost of about one trie scan; each pattern is
-    then tried at those positions only, keeping, like ``finditer``, the first match at or after
-    the end of the previous one.  The patterns must not match the empty string.
+    Each pattern comes with the words its matches begin with, written literally up to their
+    first white space or dash (the pattern may allow other spacing after that).  One automaton
+    of those word heads (pyahocorasick, in C) reports, in a single pass, every position where
+    some pattern may match; each pattern is then tried at its own positions only, keeping, like
+    ``finditer``, the first match at or after the end of the previous one.  Python's re would
+    otherwise try each pattern's first-character branch at almost every position of Thai text.
+    The patterns must not match the empty string.
     """
 
     def __init__(self, patterns: Iterable[tuple[re.Pattern[str], Iterable[str]]]) -> None:
-        self.patterns: list[re.Pattern[str]] = []
-        words: set[str] = set()
-        for rx, entry_words in patterns:
-            self.patterns.append(rx)
-            for w in entry_words:
-                if not w or w[0].isspace() or w[0] == "-":
-                    raise ValueError(f"MultiScan: word {w!r} must begin with a letter or a sign")
-                words.add(w)
-        self._any = re.compile(trie_pattern(words, char_regex=_loose_char))
+        import ahocorasick
 
-    def positions(self, text: str) -> list[int]:
-        """Every position where one of the words is written (overlapping ones too)."""
-        out: list[int] = []
-        search = self._any.search
-        pos = 0
-        while (m := search(text, pos)) is not None:
-            out.append(m.start())
-            pos = m.start() + 1
-        return out
+        self.patterns: list[re.Pattern[str]] = []
+        heads: dict[str, int] = {}  # word head -> bit set of the patterns it may begin
+        for i, (rx, words) in enumerate(patterns):
+            self.patterns.append(rx)
+            for w in words:
+                head = _HEAD_END.split(w, 1)[0]
+                if not head:
+                    raise ValueError(f"MultiScan: word {w!r} must begin with a letter or a sign")
+                heads[head] = heads.get(head, 0) | (1 << i)
+        self._automaton = ahocorasick.Automaton()
+        for head, bits in heads.items():
+            self._automaton.add_word(head, (len(head), bits))
+        if heads:
+            self._automaton.make_automaton()
+        self._ready = ahocorasick.AHOCORASICK
+
+    def positions(self, text: str) -> list[list[int]]:
+        """For each pattern, the sorted positions where one of its word heads is written."""
+        found: list[set[int]] = [set() for _ in self.patterns]
+        if self._automaton.kind == self._ready:  # (no automaton without words)
+            for end, (length, bits) in self._automaton.iter(text):
+                start = end - length + 1
+                i = 0
+                while bits:
+                    if bits & 1:
+                        found[i].add(start)
+                    bits >>= 1
+                    i += 1
+        return [sorted(f) for f in found]
 
     def scan(self, text: str) -> dict[re.Pattern[str], list[re.Match[str]]]:
         """Each pattern's matches, as ``pattern.finditer(text)`` gives them."""
-        positions = self.positions(text)
-        found: dict[re.Pattern[str], list[re.Match[str]]] = {}
-        for rx in self.patterns:
+        out: dict[re.Pattern[str], list[re.Match[str]]] = {}
+        for rx, positions in zip(self.patterns, self.positions(text)):
             matches: list[re.Match[str]] = []
             match = rx.match
             end = 0
@@ -153,8 +160,8 @@ class MultiScan:
                 if p >= end and (m := match(text, p)) is not None:
                     matches.append(m)
                     end = m.end()
-            found[rx] = matches
-        return found
+            out[rx] = matches
+        return out
 
 
 class SuffixMatcher:
