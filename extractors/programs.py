@@ -49,15 +49,10 @@ from khaosan.extractors.programs_patterns import (  # noqa: F401  (_key, pattern
     _URL_STOP, FAMILY, _dictionary, _key, _rx, patterns,
 )
 from khaosan.extractors.programs_resolve import resolve_programs
-from khaosan.extractors.word_regex import factor_first_char, finditer_where
+from khaosan.extractors.word_regex import MultiScan
 from khaosan.pipeline.doc import Doc, Fact, Mention
 
 _MODEL = re.compile("โมเดล")
-
-
-def _longest_first(words: Iterable[str]) -> list[str]:
-    """The order of ``_rx``: longest first (words of equal length never match at one position)."""
-    return sorted(set(words), key=len, reverse=True)
 
 class ProgramExtractor(NameRules, RuleExtractor):
     name = "programs"
@@ -71,17 +66,22 @@ class ProgramExtractor(NameRules, RuleExtractor):
     def __init__(self) -> None:
         self.p = patterns()
         active = {c: e for c, e in self.p.cues.items() if self.report_optional or not e.get("optional")}
-        plain = _longest_first(c for c, e in active.items() if not e.get("marked"))
-        marked = _longest_first(c for c, e in active.items() if e.get("marked"))
+        plain = _rx(c for c, e in active.items() if not e.get("marked"))
+        marked = _rx(c for c, e in active.items() if e.get("marked"))
         heads = _rx(w for e in active.values() for w in e.get("event_heads", ()))
         # A marked cue (งาน) is looked at only when a quote, a Latin-script name or a number follows,
         # at once or after a short descriptor: most งาน are หน่วยงาน, การทำงาน (half of all cue hits).
-        follows = rf"(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"']|(?:{heads}))"
-        # plain cues longest first, then marked cues longest first, each with the look-ahead:
-        # the order of "plain|(?:marked)(?=...)", but every alternative starts with a literal,
-        # which lets the engine skip through the text (factored on the first character).
-        self.scan_re = re.compile(factor_first_char(
-            [(c[0], re.escape(c[1:])) for c in plain] + [(c[0], re.escape(c[1:]) + follows) for c in marked]))
+        self.scan_re = re.compile(
+            rf"{plain}|(?:{marked})(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"']|(?:{heads}))")
+        # The whole-text scans in one pass (word_regex.MultiScan), each with the words its matches begin with.
+        p = self.p
+        self._text_scan = MultiScan([
+            (self.scan_re, active),
+            (p.name_cue_re, p.name_cues),
+            (p.latin_suffix_re, p.latin_suffixes),
+            (p.counted_re, ("หนึ่ง", "1")),
+            *([(p.known_re, p.known)] if p.known_re is not None else []),
+        ])
 
     def dictionary_words(self) -> Iterable[str]:
         # Cue words whole, so that โครงการ is not cut into โครง|การ... by the tokenizer.
@@ -95,8 +95,9 @@ class ProgramExtractor(NameRules, RuleExtractor):
         def in_url(s: int, e: int) -> bool:
             return any(us < e and s < ue for us, ue in urls)
 
+        scanned = self._text_scan.scan(text)
         found: list[Mention] = []
-        for m in self.scan_re.finditer(text):
+        for m in scanned[self.scan_re]:
             cue = m.group()
             if not (doc.starts_token(m.start()) or _boundary_before(text, m.start())
                     or (doc.ends_token(m.end()) and text.endswith(self.p.cue_prefixes, 0, m.start()))):
@@ -114,13 +115,14 @@ class ProgramExtractor(NameRules, RuleExtractor):
             mention = self._after_cue(doc, m.start(), m.end(), entry)
             if mention is not None:
                 found.append(mention)
-        for m in self.p.name_cue_re.finditer(text):
+        for m in scanned[self.p.name_cue_re]:
             mention = self._after_name_cue(doc, m.end())
             if mention is not None:
                 found.append(mention)
-        found.extend(self._suffixed(doc))
-        found.extend(self._counted(doc))
-        found.extend(self._known(doc))
+        found.extend(self._suffixed(doc, scanned[self.p.latin_suffix_re]))
+        found.extend(self._counted(doc, scanned[self.p.counted_re]))
+        if self.p.known_re is not None:
+            found.extend(self._known(doc, scanned[self.p.known_re]))
         found = _dedupe([f for f in found if not in_url(f.norm_start, f.norm_end)])
         found.extend(self._echoes(doc, found, urls))
         return _dedupe(found)
@@ -213,7 +215,7 @@ class ProgramExtractor(NameRules, RuleExtractor):
 
     # -- name pieces -----------------------------------------------------------
     # -- cue-less rules ----------------------------------------------------------
-    def _suffixed(self, doc: Doc) -> list[Mention]:
+    def _suffixed(self, doc: Doc, latin_suffixes: list[re.Match[str]]) -> list[Mention]:
         """Quoted names and Latin runs ending in a program word: “โคราชโมเดล”, BCG Model, ... Expo 2027."""
         text = doc.norm
         out = []
@@ -229,7 +231,7 @@ class ProgramExtractor(NameRules, RuleExtractor):
                 if mm is not None:
                     out.append(mm)
         seen_runs: set[int] = set()
-        for m in finditer_where(self.p.latin_suffix_re, text, self.p.latin_suffix_before):
+        for m in latin_suffixes:
             # widen back over the Latin-script run that the program word ends
             s = m.start()
             while s > 0 and s > m.start() - 60 and _LATIN_CHAR.match(text, s - 1):
@@ -262,11 +264,11 @@ class ProgramExtractor(NameRules, RuleExtractor):
                 out.append(mm)
         return out
 
-    def _counted(self, doc: Doc) -> list[Mention]:
+    def _counted(self, doc: Doc, counted: list[re.Match[str]]) -> list[Mention]:
         """หนึ่งหมู่บ้านหนึ่งเชฟ..., 1 ตำบล 1 กลุ่ม...: the one-unit-one-thing pattern names a program by itself."""
         text = doc.norm
         out = []
-        for m in self.p.counted_re.finditer(text):
+        for m in counted:
             s = m.start()
             if s > 0 and (text[s - 1].isdigit() or text[s - 1] in ",."):
                 continue  # 21 ตำบล 1...: part of a larger number
@@ -282,11 +284,9 @@ class ProgramExtractor(NameRules, RuleExtractor):
                     out.append(mm)
         return out
 
-    def _known(self, doc: Doc) -> list[Mention]:
-        if self.p.known_re is None:
-            return []
+    def _known(self, doc: Doc, known: list[re.Match[str]]) -> list[Mention]:
         out = []
-        for m in self.p.known_re.finditer(doc.norm):
+        for m in known:
             s = m.start()
             # standalone (after a space, a quote, a bracket), not the tail of another name (แอ่วเหนือคนละครึ่ง)
             if ((s == 0 or not _HAS_THAI.match(doc.norm[s - 1]) or doc.norm.endswith(self.p.before_known, 0, s))

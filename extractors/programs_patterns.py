@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from khaosan.extractors.data import entries
-from khaosan.extractors.word_regex import factor_first_char
 
 FAMILY = "programs"
 
@@ -67,7 +66,8 @@ class _Patterns:
         words = {k: [e["text"] for e in v] for k, v in by_kind.items()}
         self.cues: dict[str, dict[str, Any]] = {e["text"]: e for e in by_kind.get("cue", [])}
         self.cue_re = re.compile(_rx(self.cues))  # any cue word (for "another name starts here")
-        self.name_cue_re = re.compile(_rx(words.get("name_cue", ())))
+        self.name_cues = words.get("name_cue", [])
+        self.name_cue_re = re.compile(_rx(self.name_cues))
         self.strip_cues = [c for c, e in self.cues.items() if e.get("strip")]
         self.stop_re = re.compile(_rx(words.get("stop", ())))
         self.soft_re = re.compile(_rx(words.get("soft_stop", ())))
@@ -89,17 +89,11 @@ class _Patterns:
         tails = _rx({w.casefold().replace(" ", "") for w in words.get("ordinal", ()) + words.get("suffix", ())})
         self.variant_tail_re = re.compile(rf"(?:{tails})?'?[0-9]*(?:[-/.][0-9]+)?")
         self.suffix_re = re.compile(rf"(?:{suffix})(?:[ \t]?[0-9]{{2,4}})?$")
-        latin_suffix = _rx(w for w in words.get("suffix", ()) if w.isascii())
-        # A program word after a Latin letter or digit and one space (the look-behind
-        # (?<=[A-Za-z0-9] ) checked by latin_suffix_before: see word_regex.finditer_where).
-        self.latin_suffix_before = _latin_suffix_before
-        self.latin_suffix_re = re.compile(rf"(?:{latin_suffix})(?![A-Za-z])")
+        self.latin_suffixes = [w for w in words.get("suffix", ()) if w.isascii()]
+        self.latin_suffix_re = re.compile(rf"(?<=[A-Za-z0-9] )(?:{_rx(self.latin_suffixes)})(?![A-Za-z])")
         self.known = words.get("known", [])
-        # known names match with or without their inner spaces (10,000 บาทผ่าน / 10,000 บาท ผ่าน);
-        # longest first, factored on the first character (same matches, faster scan)
-        self.known_re = re.compile(factor_first_char(
-            (w[0], re.escape(w[1:]).replace("\\ ", "[ \t]?")) for w in sorted(set(self.known), key=len, reverse=True)
-        )) if self.known else None
+        # known names match with or without their inner spaces (10,000 บาทผ่าน / 10,000 บาท ผ่าน)
+        self.known_re = re.compile(_rx(self.known).replace("\\ ", "[ \t]?")) if self.known else None
         plural = _rx(words.get("plural", ("\x00",)))
         self.plural_re = re.compile(f"[ \t]?(?:{plural})")
         self.start_stop_re = re.compile(_rx(words.get("start_stop", ("\x00",))))
@@ -131,11 +125,6 @@ class _Patterns:
         self.counted_unit_re = re.compile(units)
         self.demonstrative_re = re.compile(_rx(words.get("demonstrative", ("\x00",))))
         self.counted_re = re.compile(rf"(?:หนึ่ง|1) ?(?:{units}) ?(?:หนึ่ง|1) ?(?=[{_THAI}A-Za-z])")
-
-
-def _latin_suffix_before(text: str, pos: int) -> bool:
-    """A Latin letter or digit, then one space, right before ``pos``."""
-    return pos >= 2 and text[pos - 1] == " " and text[pos - 2].isascii() and text[pos - 2].isalnum()
 
 
 def _key(name: str, strip_cues: Iterable[str], years: bool = True) -> str:

@@ -24,14 +24,13 @@ gazetteer (persons expand ผวจ.X, orgs may need the province of a body).
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
-from khaosan.extractors.word_regex import finditer_either, finditer_where, trie_pattern
+from khaosan.extractors.word_regex import MultiScan, trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 # A province name inside an organisation's name (โรงพยาบาลลำปาง) is optional in
@@ -177,11 +176,6 @@ _LIST_GAP = re.compile(r"\s*(?:[,/-]|และ|หรือ)?\s*(?:และ|ห
 # A list head right before a name: "3 จังหวัด ได้แก่ น่าน ...", "จังหวัด (เลย ...".
 _LIST_HEAD_BEFORE = re.compile(r"จังหวัด\S{0,20}\s*(?:ได้แก่|คือ|ประกอบด้วย|อาทิ|เช่น|ดังนี้)?\s*[:(]?\s*$")
 _LEFT_WINDOW = 40
-_LATIN_LETTERS = frozenset(string.ascii_letters)
-
-
-def _no_latin_letter_before(text: str, pos: int) -> bool:
-    return pos == 0 or text[pos - 1] not in _LATIN_LETTERS
 
 
 @dataclass(slots=True)
@@ -204,15 +198,11 @@ class ProvinceExtractor(RuleExtractor):
         thai = [s for s, v in surfaces.items() if not v.latin]
         latin = [s for s, v in surfaces.items() if v.latin]
         # Longest alternatives first inside the trie; an optional ฯ after a Thai name
-        # (อุดรฯ, อยุธยาฯ) belongs to the mention.  "(prefix)?name" is scanned as the two
-        # patterns "prefix name" and "name" (word_regex.finditer_either): same matches, and
-        # each starts with literals that the regex engine skips through fast.
-        names = _trie_regex(thai)
-        self._thai_prefixed = re.compile(rf"(?P<prefix>{_PREFIX}\s*)(?P<name>{names})(?:\s?ฯ)?")
-        self._thai_bare = re.compile(rf"(?P<name>{names})(?:\s?ฯ)?")
-        # No Latin letter before the name: checked on each match (a look-behind in front of
-        # the pattern would make the engine try it at every position).
-        self._latin = re.compile(rf"(?P<name>{_trie_regex(latin)})(?![A-Za-z])")
+        # (อุดรฯ, อยุธยาฯ) belongs to the mention.
+        self._thai = re.compile(rf"(?P<prefix>{_PREFIX}\s*)?(?P<name>{_trie_regex(thai)})(?:\s?ฯ)?")
+        self._latin = re.compile(rf"(?<![A-Za-z])(?P<name>{_trie_regex(latin)})(?![A-Za-z])")
+        # Both scanned in one pass: a match starts with a prefix or a surface.
+        self._text_scan = MultiScan([(self._thai, ["จังหวัด", "จ.", "ผวจ.", *thai]), (self._latin, latin)])
         # Regex text → surface key (white space and dashes vary in the text).
         self._key = {self._canon(s): s for s in surfaces}
 
@@ -228,13 +218,14 @@ class ProvinceExtractor(RuleExtractor):
     def _candidates(self, doc: Doc) -> list[_Candidate]:
         norm = doc.norm
         out: list[_Candidate] = []
-        for m in finditer_either(self._thai_prefixed, self._thai_bare, norm):
+        found = self._text_scan.scan(norm)
+        for m in found[self._thai]:
             surface = self._surfaces.get(self._key.get(self._canon(m.group("name")), ""))
             if surface is None or surface.context == "block":
                 continue  # a blocker consumed the span: nothing inside it is a province
             s, e = m.span()
             ns = m.start("name")
-            prefixed = m.re is self._thai_prefixed
+            prefixed = m.group("prefix") is not None
             # Whole words only: the name must not start or end inside a token.
             if not doc.starts_token(s) or not (doc.ends_token(e) or doc.ends_token(m.end("name"))):
                 if not (prefixed and doc.starts_token(ns) and doc.ends_token(m.end("name"))):
@@ -246,7 +237,7 @@ class ProvinceExtractor(RuleExtractor):
                 if not ORG_NAMES_COUNT and _ORG_HEAD_BEFORE.search(left):
                     continue
             out.append(_Candidate(s, e, ns, surface.province, prefixed, surface.context))  # type: ignore[arg-type]
-        for m in finditer_where(self._latin, norm, _no_latin_letter_before):
+        for m in found[self._latin]:
             surface = self._surfaces.get(self._key.get(self._canon(m.group("name")), ""))
             if surface is None or surface.context == "block":
                 continue

@@ -6,6 +6,10 @@ a few million characters per second.  A pattern shaped like a trie
 (``ม(?:กราคม|ีนาคม|...)``) starts with a branch of distinct literals, which
 the engine turns into a first-character set and skips through in C.
 
+Even a trie compares the character at each position with every first character
+of its words, so :class:`MultiScan` finds where any of several word lists is
+written with one Aho-Corasick pass and matches each pattern only there.
+
 :class:`SuffixMatcher` answers "does the text just before this position end
 with one of these words?" by matching a trie of *reversed* words at the start
 of a short reversed window: one anchored attempt instead of a scan.
@@ -13,7 +17,7 @@ of a short reversed window: one anchored attempt instead of a scan.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 
 _END = ""  # trie key marking the end of a word; its value is the word's end guard
@@ -49,56 +53,6 @@ def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None,
         return "(?:" + "|".join(alts + [guard]) + ")"
 
     return build(root)
-
-
-def factor_first_char(alternatives: Iterable[tuple[str, str]]) -> str:
-    """An alternation of ``(first character, rest of the regex)`` pairs, tried in the given order,
-    written with one branch per first character.
-
-    Same matches as ``first1rest1|first2rest2|...``: only alternatives that begin with the
-    character at a position can match there, and their order is kept.  But the engine compares
-    one literal per distinct first character at each position instead of one per alternative.
-    Each first character must be a plain character (it is escaped here).
-    """
-    groups: dict[str, list[str]] = {}
-    for first, rest in alternatives:
-        groups.setdefault(first, []).append(rest)
-    return "(?:" + "|".join(re.escape(c) + "(?:" + "|".join(rests) + ")" for c, rests in groups.items()) + ")"
-
-
-def finditer_where(rx: re.Pattern[str], text: str, ok: Callable[[str, int], bool]) -> Iterator[re.Match[str]]:
-    """``rx.finditer(text)`` as if a look-behind stood in front of ``rx``: ``ok(text, start)`` is
-    that look-behind, checked on each match; where it fails, the scan goes on at the next
-    position, as the regex engine would.  (A look-behind in front of a pattern makes Python's
-    re try the whole pattern at every position instead of skipping to its first literals.)
-    ``rx`` must not match the empty string."""
-    pos = 0
-    while (m := rx.search(text, pos)) is not None:
-        if not ok(text, m.start()):
-            pos = m.start() + 1
-            continue
-        yield m
-        pos = m.end()
-
-
-def finditer_either(first: re.Pattern[str], second: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """The matches ``re.finditer`` gives for the alternation ``first|second``, from two patterns.
-
-    Python's re skips through the text in C only when a pattern starts with literals; an
-    optional group in front (``(?:จังหวัด)?name``) makes it try the whole pattern at every
-    position.  Split into ``prefix name`` and ``name``, each scans fast: at every step the
-    leftmost match wins, ``first`` on a tie, and the scan resumes where it ended.
-    Neither pattern may match the empty string.
-    """
-    a, b = first.search(text), second.search(text)
-    while a is not None or b is not None:
-        m = a if b is None or (a is not None and a.start() <= b.start()) else b
-        yield m
-        pos = m.end()
-        if a is not None and a.start() < pos:
-            a = first.search(text, pos)
-        if b is not None and b.start() < pos:
-            b = second.search(text, pos)
 
 
 _HEAD_END = re.compile(r"[\s-]")
