@@ -74,10 +74,12 @@ class MultiScan:
         import ahocorasick
 
         self.patterns: list[re.Pattern[str]] = []
+        self.words: set[str] = set()
         heads: dict[str, int] = {}  # word head -> bit set of the patterns it may begin
         for i, (rx, words) in enumerate(patterns):
             self.patterns.append(rx)
             for w in words:
+                self.words.add(w)
                 head = _HEAD_END.split(w, 1)[0]
                 if not head:
                     raise ValueError(f"MultiScan: word {w!r} must begin with a letter or a sign")
@@ -88,6 +90,11 @@ class MultiScan:
         if heads:
             self._automaton.make_automaton()
         self._ready = ahocorasick.AHOCORASICK
+
+    @property
+    def heads(self) -> list[str]:
+        """The word heads the automaton looks for."""
+        return list(self._automaton.keys())
 
     def positions(self, text: str) -> list[list[int]]:
         """For each pattern, the sorted positions where one of its word heads is written."""

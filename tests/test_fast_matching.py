@@ -1,0 +1,126 @@
+"""The speed-ups of the matching helpers give exactly what the plain versions give.
+
+MultiScan must reproduce each pattern's ``finditer``; DisjointSpans the pairwise
+overlap rule; the normaliser ``str.translate``; token spans the running offsets.
+"""
+from __future__ import annotations
+
+import re
+from itertools import accumulate
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khaosan.extractors.base import DisjointSpans
+from khaosan.extractors.orgs import OrgExtractor, _kept_index
+from khaosan.extractors.persons import PersonExtractor
+from khaosan.extractors.programs import ProgramExtractor
+from khaosan.extractors.provinces import ProvinceExtractor
+from khaosan.extractors.word_regex import MultiScan, trie_pattern
+from khaosan.pipeline.normalize import _ONE_TO_ONE, normalize
+from khaosan.pipeline.tokenize import token_spans
+
+_SEPARATORS = ["", " ", "  ", "\t", "\n", "-", " - ", "ก", "ของ", "ฯ", ".", "1", "2566", "A", "(", ")", '"']
+
+
+def _spans(matches: list[re.Match[str]]) -> list[tuple[tuple[int, int], dict]]:
+    return [(m.span(), m.groupdict()) for m in matches]
+
+
+def _same_as_finditer(scan: MultiScan, text: str) -> None:
+    found = scan.scan(text)
+    for rx in scan.patterns:
+        assert _spans(found[rx]) == _spans(list(rx.finditer(text))), rx.pattern[:60]
+
+
+# -- a hand-made scan: word lists with loose spaces, a look-behind, an optional prefix, a guard --
+_WORDS = ["นาย", "นายก", "นายกรัฐมนตรี", "จังหวัด", "เชียงใหม่", "เชียงราย", "บางนา - ตราด", "กรม การ ค้า"]
+_loose = trie_pattern(_WORDS, char_regex=lambda ch: r"\s+" if ch == " " else re.escape(ch))
+_HAND = MultiScan([
+    (re.compile(f"(?:{_loose})"), _WORDS),
+    (re.compile(f"(?<![ก-๙])(?:{_loose})(?![ก-๙])"), _WORDS),
+    (re.compile(f"(?P<prefix>จังหวัด\\s*)?(?P<name>{trie_pattern(['เชียงใหม่', 'เชียงราย'])})"),
+     ["จังหวัด", "เชียงใหม่", "เชียงราย"]),
+    (re.compile("[0-3]?1(?:/[01]?\\d)?"), ["0", "1", "2", "3"]),
+])
+
+
+def test_multiscan_example():
+    text = "นายกรัฐมนตรีเดินทางไปจังหวัด เชียงใหม่ และ จังหวัดเชียงราย ถนนบางนา-ตราด กรม  การ ค้า 31/12 นาย"
+    _same_as_finditer(_HAND, text)
+    assert [m.group() for m in _HAND.scan(text)[_HAND.patterns[2]]] == [
+        "จังหวัด เชียงใหม่", "จังหวัดเชียงราย"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + _SEPARATORS + ["31", "1/1"]), max_size=25))
+def test_multiscan_matches_finditer(pieces):
+    _same_as_finditer(_HAND, "".join(pieces))
+
+
+def test_multiscan_refuses_a_word_starting_with_space():
+    with pytest.raises(ValueError):
+        MultiScan([(re.compile("x"), [" x"])])
+
+
+# -- the extractors' scans, on text made of their own words ------------------------------------
+@pytest.fixture(scope="module")
+def extractor_scans() -> list[MultiScan]:
+    return [PersonExtractor()._scan, OrgExtractor()._text_scan, ProvinceExtractor()._text_scan,
+            ProgramExtractor()._text_scan]
+
+
+def test_extractor_scans_on_news_text(extractor_scans):
+    text = ("นายกรัฐมนตรี พลเอกประยุทธ์ จันทร์โอชา มอบหมายให้รัฐมนตรีว่าการกระทรวงพาณิชย์ ลงพื้นที่จังหวัดเชียงราย "
+            "พร้อมด้วยผู้อำนวยการสำนักงานเศรษฐกิจการเกษตร บริษัท ทดสอบ จำกัด (มหาชน) และ ธ.ก.ส. ในโครงการ \"Smart Farmer\" "
+            "ภายใต้ชื่อ Thailand Farm Expo 2024 หนึ่งตำบลหนึ่งผลิตภัณฑ์ ณ กรุงเทพฯ Chiang Mai")
+    for scan in extractor_scans:
+        _same_as_finditer(scan, text)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_extractor_scans_match_finditer(extractor_scans, data):
+    for scan in extractor_scans:
+        heads = sorted(scan.heads) + sorted(scan.words)
+        text = "".join(data.draw(st.lists(st.sampled_from(heads + _SEPARATORS), max_size=30)))
+        for spelling in (text, text.replace(" ", "  "), text.replace(" ", "")):  # patterns allow other spacing
+            _same_as_finditer(scan, spelling)
+
+
+# -- overlap dropping, normalisation, token spans, loose-name offsets ----------------------------
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 8)), max_size=30))
+def test_disjoint_spans_keep_what_the_pairwise_rule_keeps(spans):
+    kept_pairwise: list[tuple[int, int]] = []
+    kept: list[tuple[int, int]] = []
+    fast = DisjointSpans()
+    for s, n in spans:
+        e = s + n
+        if all(e <= ks or s >= ke for ks, ke in kept_pairwise):
+            kept_pairwise.append((s, e))
+        if not fast.overlaps(s, e):
+            fast.add(s, e)
+            kept.append((s, e))
+    assert kept == kept_pairwise
+
+
+@given(st.text(alphabet=st.sampled_from([*map(chr, _ONE_TO_ONE), *"กขค่้ำ 0๑\n\u200b"]), max_size=80))
+def test_normalize_translates_like_str_translate(text):
+    norm, offsets = normalize(text)
+    if offsets.starts is None:
+        assert norm == text.translate(_ONE_TO_ONE)
+
+
+@given(st.lists(st.text(max_size=5), max_size=30))
+def test_token_spans_are_running_offsets(tokens):
+    ends = list(accumulate(map(len, tokens)))
+    assert token_spans(tokens) == [(e - len(t), e) for t, e in zip(tokens, ends)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("กขค \t")), min_size=1, max_size=40), st.data())
+def test_kept_index_skips_blanks(chunk, data):
+    kept = [i for i, c in enumerate(chunk) if c not in " \t"]
+    if kept:
+        j = data.draw(st.integers(0, len(kept) - 1))
+        assert _kept_index(chunk, j) == kept[j]
