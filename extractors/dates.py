@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
-from khaosan.extractors.word_regex import trie_pattern
+from khaosan.extractors.word_regex import MultiScan, trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 BE_OFFSET = 543
@@ -105,6 +105,13 @@ _RELATIVE_RE = re.compile(trie_pattern(_REL_OF))
 _NOT_RELATIVE_AFTER = re.compile(r"(?:ทุก|เร็ว|หลาย|ครึ่ง|กี่|ทีละ|แต่ละ)[ \t]?$")
 _COUNT_BEFORE = re.compile(r"\d[ \t]?$")  # 10 ปีที่ผ่านมา: a span of years, not last year
 
+# Month names, year markers and relative words found in one pass (word_regex.MultiScan).
+_SCAN = MultiScan([
+    (MONTH_RE, MONTH_FORMS),
+    (_YEAR_EXPR, ("ปี", "พ.ศ", "ค.ศ")),
+    (_RELATIVE_RE, _REL_OF),
+])
+
 _WEEKDAY = re.compile(r"วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?[ \t]*(?:ที่)?[ \t]*$")
 
 
@@ -179,9 +186,9 @@ def _parse_published(published: str | None) -> date | None:
         return None
 
 
-def _month_anchors(norm: str, ends_token) -> list[_MonthAnchor]:
+def _month_anchors(norm: str, ends_token, months: list[re.Match[str]]) -> list[_MonthAnchor]:
     out: list[_MonthAnchor] = []
-    for m in MONTH_RE.finditer(norm):
+    for m in months:
         if month_tail_of_abbreviation(norm, m.start()):
             continue
         form = m.group()
@@ -226,7 +233,8 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
     hits: list[DateHit] = []
     claimed: list[tuple[int, int]] = []
 
-    anchors = _month_anchors(norm, ends_token)
+    found = _SCAN.scan(norm)
+    anchors = _month_anchors(norm, ends_token, found[MONTH_RE])
     # A yearless first part of a range takes the year of the second part.
     for i, a in enumerate(anchors):
         if a.year is not None or i + 1 >= len(anchors):
@@ -274,7 +282,7 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
             hits.append(DateHit(m.start(), m.end(), f"{y:04d}-{mo:02d}-{d:02d}", "day", "dates/numeric"))
             claimed.append((m.start(), m.end()))
 
-    for m in _YEAR_EXPR.finditer(norm):
+    for m in found[_YEAR_EXPR]:
         if not free(m.start("y"), m.end("y")):
             continue
         pre = m.group("pre")
@@ -314,7 +322,7 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
 
     if pub is not None:
         day_starts = {h.start for h in hits if h.granularity == "day"}
-        for m in _RELATIVE_RE.finditer(norm):
+        for m in found[_RELATIVE_RE]:
             if not free(m.start(), m.end()) or _NOT_RELATIVE_AFTER.search(norm, max(0, m.start() - 6), m.start()):
                 continue
             unit, offset = _REL_OF[m.group()]

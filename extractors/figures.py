@@ -27,7 +27,7 @@ from khaosan.extractors.data import entries
 from khaosan.extractors.dates import MONTH_FORMS, MONTH_RE, month_tail_of_abbreviation
 from khaosan.extractors.thai_numbers import (
     DIGITS, MULTIPLIER, THAI_WORDS, multiplier_value, parse_number, to_number)
-from khaosan.extractors.word_regex import SuffixMatcher, trie_pattern
+from khaosan.extractors.word_regex import MultiScan, SuffixMatcher, trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 PERCENT = "%"
@@ -78,8 +78,10 @@ FIGURE_RE = re.compile(
 # The scan: runs of digits (a literal-class start, skipped through in C), and Thai number words
 # written glued to a unit (หนึ่งแห่ง) or carrying ล้าน (สองพันล้าน).
 _DIGIT_RUN = re.compile(r"\d[\d,.]*")
-_WORD_NUMBER = re.compile(trie_pattern(["หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ",
-                                        "ยี่สิบ", "ร้อย", "พัน", "หมื่น", "แสน", "ล้าน"]))
+_NUMBER_WORDS = ["หนึ่ง", "สอง", "สาม", "สี่", "ห้า", "หก", "เจ็ด", "แปด", "เก้า", "สิบ", "ยี่สิบ", "ร้อย", "พัน",
+                 "หมื่น", "แสน", "ล้าน"]
+_WORD_NUMBER = re.compile(trie_pattern(_NUMBER_WORDS))
+_WORD_NUMBER_SCAN = MultiScan([(_WORD_NUMBER, _NUMBER_WORDS)])  # Aho-Corasick: faster than re over Thai text
 _PCT_BEFORE = SuffixMatcher(["ร้อยละ"])
 _SIGN_BEFORE = SuffixMatcher(_SIGN_OF)
 _SIGN_LAST = frozenset(sign[-1] for sign in _SIGN_OF)
@@ -218,7 +220,7 @@ class FigureExtractor(RuleExtractor):
                 out.extend(made)
                 pos = m.end()
                 taken.append((m.start(), m.end()))
-        for w in _WORD_NUMBER.finditer(norm):
+        for w in _WORD_NUMBER_SCAN.scan(norm)[_WORD_NUMBER]:
             p = w.start()
             if not doc.starts_token(p) or any(ts <= p < te for ts, te in taken):
                 continue
