@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from khaosan.extractors.data import entries
@@ -129,14 +130,20 @@ class _Patterns:
 
 def _key(name: str, strip_cues: Iterable[str], years: bool = True) -> str:
     """Resolution key: the scorer's program_key, with ฯ dropped and (``years``) years written in full."""
+    text = _folded(name, years)
+    for cue in strip_cues:
+        if text.startswith(cue) and len(text) > len(cue):
+            return text[len(cue):]
+    return text
+
+
+@lru_cache(maxsize=1 << 14)  # a name is keyed several times (mention, resolution, aliases)
+def _folded(name: str, years: bool) -> str:
     text = unicodedata.normalize("NFC", name).replace("\u0e4d\u0e32", "\u0e33")
     text = _DROP.sub("", text).casefold()
     if years:  # merge keys also read … as ...
         text = _SHORT_YEAR.sub(lambda m: f"ปี25{m.group(1)}", text).replace("\u2026", "...")
         text = _PHASE.sub("ระยะที่", text)
-    for cue in strip_cues:
-        if text.startswith(cue) and len(text) > len(cue):
-            return text[len(cue):]
     return text
 
 
