@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from khaosan.extractors.data import entries
@@ -63,12 +63,13 @@ NA_SURNAMES = ("อยุธยา", "นคร", "ป้อมเพชร", "�
                "ลำปาง", "น่าน", "มโหฬาร", "ตะกั่วทุ่ง", "ศรีเพ็ญ", "พิศณุโลก", "ราชสีมา", "ลำพูน", "กาฬสินธุ์")
 
 
-_FOLD = str.maketrans("", "", " \t\n\r\u00a0\u0e3a\u0e4c\u200b")
+_FOLDED = re.compile("[ \t\n\r\u00a0\u0e3a\u0e4c\u200b]")  # white space, phinthu, thanthakhat, zero width
 
 
+@lru_cache(maxsize=1 << 16)  # names and roles are compared again and again
 def fold_name(name: str) -> str:
     """Comparison key of a name: no spaces, no phinthu, no thanthakhat (ประยุทธ = ประยุทธ์ = ประยุทฺธ์)."""
-    return name.translate(_FOLD)
+    return _FOLDED.sub("", name)  # (str.translate looks up every character: several times slower)
 
 
 def surface_regex(surface: str) -> str:

@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khaosan.extractors.base import DisjointSpans
+from khaosan.extractors import dates, figures
 from khaosan.extractors.orgs import OrgExtractor, _kept_index
+from khaosan.extractors.person_lexicon import fold_name
 from khaosan.extractors.persons import PersonExtractor
 from khaosan.extractors.programs import ProgramExtractor
 from khaosan.extractors.provinces import ProvinceExtractor
@@ -68,7 +70,7 @@ def test_multiscan_refuses_a_word_starting_with_space():
 @pytest.fixture(scope="module")
 def extractor_scans() -> list[MultiScan]:
     return [PersonExtractor()._scan, OrgExtractor()._text_scan, ProvinceExtractor()._text_scan,
-            ProgramExtractor()._text_scan]
+            ProgramExtractor()._text_scan, dates._SCAN, figures._WORD_NUMBER_SCAN]
 
 
 def test_extractor_scans_on_news_text(extractor_scans):
@@ -124,3 +126,8 @@ def test_kept_index_skips_blanks(chunk, data):
     if kept:
         j = data.draw(st.integers(0, len(kept) - 1))
         assert _kept_index(chunk, j) == kept[j]
+
+
+@given(st.text(alphabet=st.sampled_from(list("กขคุ์ฺ \t\n\r\u00a0\u200bAb")), max_size=30))
+def test_fold_name_drops_spaces_and_marks(name):
+    assert fold_name(name) == name.translate(str.maketrans("", "", " \t\n\r\u00a0\u0e3a\u0e4c\u200b"))
