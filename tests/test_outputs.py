@@ -154,3 +154,12 @@ def test_search_index_is_filled_batch_by_batch(tmp_path):
     assert hits == db.execute("SELECT rowid FROM articles WHERE doc_id = 'a1'").fetchall()
     assert install(db) == []  # lined up: nothing to rebuild
     writer.close()
+
+
+def test_parquet_row_groups_gather_batches(written):
+    """Two one-article batches make one row group, not one per batch (metadata would grow with the corpus)."""
+    import pyarrow.parquet as pq
+
+    out, _ = written
+    meta = pq.ParquetFile(out / "mentions.parquet").metadata
+    assert meta.num_row_groups == 1 and meta.num_rows > 1
