@@ -61,9 +61,13 @@ class Fact:
 
     @property
     def rules(self) -> list[str]:
+        if len(self.mentions) == 1:  # most facts: one mention (written once per fact and row)
+            return [self.mentions[0].rule]
         return sorted({m.rule for m in self.mentions})
 
     def evidence(self) -> list[dict[str, Any]]:
+        if len(self.mentions) == 1:
+            return [self.mentions[0].evidence()]
         seen: set[tuple[int, int]] = set()
         out = []
         for m in sorted(self.mentions, key=_SPAN):
