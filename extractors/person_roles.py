@@ -177,6 +177,9 @@ class RoleParser:
             if dep and not norm.startswith(dep, d):
                 continue
             best = min(best, d)
+            if not (norm.endswith(MODIFIERS, 0, d)
+                    or (d >= 1 and norm[d - 1] in " \t" and norm.endswith(MODIFIERS, 0, d - 1))):
+                continue  # no modifier ends right before (the usual case): skip the search below
             for mod in MODIFIERS:
                 for sp in (0, 1):
                     q = d - sp - len(mod)
