@@ -23,7 +23,7 @@ from khaosan.extractors.word_regex import MultiScan, trie_pattern
 from khaosan.pipeline.normalize import _ONE_TO_ONE, normalize
 from khaosan.pipeline.tokenize import token_spans
 
-_SEPARATORS = ["", " ", "  ", "\t", "\n", "-", " - ", "ก", "ของ", "ฯ", ".", "1", "2566", "A", "(", ")", '"']
+_SEPARATORS = ["", " ", "  ", "\t", "\n", "-", " - ", "ก", "ของ", "ฯ", ".", "1", "2566", "A", "(", ")", '"', "\U0001F600"]
 
 
 def _spans(matches: list[re.Match[str]]) -> list[tuple[tuple[int, int], dict]]:
