@@ -47,6 +47,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from khaosan.outputs.schema import FAMILY_FIELDS
+
 FAMILIES: tuple[str, ...] = ("persons", "orgs", "provinces", "programs", "figures", "dates")
 
 # What people type for a family → the table name.
@@ -57,15 +59,6 @@ _FAMILY_NAMES = {
     "date": "dates",
 }
 
-# The facts.jsonl item fields of each family, in facts.jsonl order, as stored in the family table.
-FAMILY_FIELDS: dict[str, tuple[str, ...]] = {
-    "persons": ("name", "aliases", "titles", "roles"),
-    "orgs": ("name", "aliases", "type"),
-    "provinces": ("name", "iso", "lat", "lon"),
-    "programs": ("name", "aliases"),
-    "figures": ("text", "value", "unit", "qualifier", "about"),
-    "dates": ("text", "value", "granularity"),
-}
 _JSON_FIELDS = frozenset({"aliases", "titles", "roles"})  # list fields kept as JSON text in the tables
 
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest", "value")

@@ -78,3 +78,13 @@ TABLES: dict[str, Table] = {t.name: t for t in (
 )}
 
 FAMILY_TABLES = ("persons", "orgs", "provinces", "programs", "figures", "dates")
+
+# The facts.jsonl item fields of each family, in facts.jsonl order, as stored in the family table.
+FAMILY_FIELDS: dict[str, tuple[str, ...]] = {
+    "persons": ("name", "aliases", "titles", "roles"),
+    "orgs": ("name", "aliases", "type"),
+    "provinces": ("name", "iso", "lat", "lon"),
+    "programs": ("name", "aliases"),
+    "figures": ("text", "value", "unit", "qualifier", "about"),
+    "dates": ("text", "value", "granularity"),
+}

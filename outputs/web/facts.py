@@ -13,21 +13,14 @@ from typing import Any, Protocol
 
 from markupsafe import Markup
 
-from khaosan.outputs.schema import FAMILY_TABLES
+from khaosan.outputs.schema import FAMILY_FIELDS, FAMILY_TABLES
 from khaosan.outputs.web.highlight import Span, non_overlapping, render, safe_url
 
 FAMILY_LABELS = {"persons": "Person", "orgs": "Organisation", "provinces": "Province", "programs": "Program",
                  "figures": "Figure", "dates": "Date"}
 
-# Columns of each family shown on the card, in order, after the label.
-DETAIL_COLUMNS = {
-    "persons": ("name", "aliases", "titles", "roles"),
-    "orgs": ("name", "aliases", "type"),
-    "provinces": ("name", "iso", "lat", "lon"),
-    "programs": ("name", "aliases"),
-    "figures": ("text", "value", "unit", "qualifier", "about"),
-    "dates": ("text", "value", "granularity"),
-}
+# Columns of each family shown on the card, in order, after the label: the facts.jsonl fields.
+DETAIL_COLUMNS = FAMILY_FIELDS
 
 # Context shown around a mention that has no sentence (should not happen; old datasets).
 WINDOW = 150
