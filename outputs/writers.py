@@ -170,11 +170,6 @@ class SqliteSink:
         # The file is rebuilt from scratch by every run: a power cut may lose it, a killed
         # process does not (WAL), so skip the fsyncs that only protect against the former.
         self.db.execute("PRAGMA synchronous=OFF")
-        # Fact and mention keys are hashes, so inserts land on random b-tree pages: a 64 MiB page
-        # cache keeps them in memory, and checkpointing every ~40 MB of WAL instead of every 4 MB
-        # writes each hot page back less often.
-        self.db.execute("PRAGMA cache_size=-65536")
-        self.db.execute("PRAGMA wal_autocheckpoint=10000")
         create_schema(self.db, indexes=False)
         self.search = {name: spec for name, spec in SPECS.items() if name in TABLES}
         with self.db:
