@@ -188,7 +188,7 @@ def run_extract(paths: Iterable[str | Path], out: Path, settings: Settings | Non
 
     settings = settings or Settings.from_env()
     stats = ReadStats()
-    with DatasetWriter(out, settings.formats, settings.batch_size) as writer:
+    with DatasetWriter(out, settings.formats, settings.batch_size, settings.search_index) as writer:
         summary = write_stream(read(paths, settings, stats), settings, writer, progress, on_error, timings)
         t0 = time.perf_counter()
     if timings is not None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 # Trigram never matches fewer than 3 characters (Unicode code points; Thai
 # vowels and tone marks count as characters).
@@ -170,6 +171,32 @@ def install(db: sqlite3.Connection, tables: Sequence[str] | None = None) -> list
                     db.execute(sql)
                 rebuilt.append(spec.table)
     return rebuilt
+
+
+def has_index(path: str | Path) -> bool:
+    """True when the dataset file at ``path`` has the articles' search index."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").fetchone() is not None
+    finally:
+        db.close()
+
+
+def build(path: str | Path) -> list[str]:
+    """Build (or repair) the search index of the dataset file at ``path``; the tables indexed anew.
+
+    ``khaosan extract`` leaves it out unless asked (``--search-index``): this is
+    the one-off pass that ``khaosan serve`` runs on first start and ``khaosan
+    index`` runs on demand.  Idempotent: a second call checks and returns [].
+    """
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        rebuilt = install(db)
+        db.execute("PRAGMA journal_mode=DELETE")  # back to one self-contained file for readers
+        return rebuilt
+    finally:
+        db.close()
 
 
 def drop(db: sqlite3.Connection) -> None:

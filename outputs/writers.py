@@ -153,14 +153,16 @@ class CsvSink:
 class SqliteSink:
     """khaosan.sqlite: every table with its keys and indexes; one transaction per batch.
 
-    The Thai search index (``search_index``) is filled batch by batch with one
+    With ``search_index``, the Thai search index is filled batch by batch with one
     ``INSERT ... SELECT`` per table, so with several workers it is built while
     they extract instead of in a serial pass at the end (a trigger per row
     costs three times as much); ``install`` at the end adds the triggers that keep
     it in sync for later writers, and rebuilds it only if it does not line up.
+    Without it (the default) the file has no index: ``khaosan serve`` or
+    ``khaosan index`` builds it once when it is wanted.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, search_index: bool = False) -> None:
         from khaosan.outputs.search_index import SPECS
         from khaosan.outputs.sqlite import connect, create_schema
 
@@ -171,7 +173,7 @@ class SqliteSink:
         # process does not (WAL), so skip the fsyncs that only protect against the former.
         self.db.execute("PRAGMA synchronous=OFF")
         create_schema(self.db, indexes=False)
-        self.search = {name: spec for name, spec in SPECS.items() if name in TABLES}
+        self.search = {name: spec for name, spec in SPECS.items() if name in TABLES} if search_index else {}
         with self.db:
             for spec in self.search.values():
                 self.db.execute(spec.create_sql())
@@ -198,7 +200,8 @@ class SqliteSink:
         from khaosan.outputs.sqlite import create_indexes
 
         create_indexes(self.db)
-        install(self.db)  # triggers for later writers; a rebuild only if the index does not line up
+        if self.search:
+            install(self.db)  # triggers for later writers; a rebuild only if the index does not line up
         self.db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file for readers
         self.db.execute("ANALYZE")
         self.db.close()
@@ -211,14 +214,15 @@ SINKS: dict[str, type[JsonlSink] | type[ParquetSink] | type[CsvSink] | type[Sqli
 class DatasetWriter:
     """Writes encoded batches to every sink; ``add`` buffers row dicts for callers that make them one by one."""
 
-    def __init__(self, out: Path, formats: tuple[str, ...], batch_size: int = 64) -> None:
+    def __init__(self, out: Path, formats: tuple[str, ...], batch_size: int = 64, search_index: bool = False) -> None:
         unknown = set(formats) - set(SINKS)
         if unknown:
             raise ValueError(f"unknown output formats {sorted(unknown)}; choose from {sorted(SINKS)}")
         out.mkdir(parents=True, exist_ok=True)
         self.out = out
         self.formats = tuple(formats)
-        self.sinks: dict[str, Sink] = {f: SINKS[f](out) for f in self.formats}
+        self.sinks: dict[str, Sink] = {
+            f: SqliteSink(out, search_index) if f == "sqlite" else SINKS[f](out) for f in self.formats}
         self.batch_size = batch_size
         self.rows: dict[str, list[Row]] = {name: [] for name in TABLES}
         self.records: Records = []

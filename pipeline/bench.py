@@ -107,7 +107,7 @@ def _pipeline(corpus: Path, limit: int | None, workers: int) -> dict:
 
     with tempfile.TemporaryDirectory() as out:
         t0, c0 = time.perf_counter(), time.process_time()
-        writer = DatasetWriter(Path(out), settings.formats, settings.batch_size)
+        writer = DatasetWriter(Path(out), settings.formats, settings.batch_size, settings.search_index)
         summary = write_stream(reading(), settings, writer, timings=stages)
         t = time.perf_counter()
         writer.close()

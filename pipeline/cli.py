@@ -49,6 +49,9 @@ def extract(
         help="Run on a Dask cluster: scheduler address (tcp://host:8786) or 'local'.")] = None,
     progress: Annotated[Optional[bool], typer.Option("--progress/--no-progress",
                                                      help="Progress bar (default: on a terminal).")] = None,
+    search_index: Annotated[Optional[bool], typer.Option(
+        "--search-index/--no-search-index",
+        help="Also build the SQLite file's Thai search index (default: no; `khaosan serve` builds it once).")] = None,
 ) -> None:
     """Extract facts from Thai articles into a dataset folder."""
     from khaosan.outputs.dataset import run_extract
@@ -64,7 +67,7 @@ def extract(
         columns[key] = value
     settings = settings.replace(workers=workers, batch_size=batch_size, tokenizer=tokenizer, sentences=sentences,
                                 formats=tuple(formats.split(",")) if formats else None, columns=columns,
-                                dask=dask)
+                                dask=dask, search_index=search_index)
     missing = [str(p) for p in inputs if not p.exists()]
     for m in missing:
         typer.echo(f"error: {m}: no such file or folder", err=True)
@@ -145,9 +148,10 @@ def version() -> None:
 # Commands that live in their own modules (plain functions with typer annotations),
 # registered here so `khaosan --help` lists them all. Keep imports light (typer only).
 # -- journalists: serve (issue 4) --
-from khaosan.pipeline.cli_serve import serve  # noqa: E402
+from khaosan.pipeline.cli_serve import index, serve  # noqa: E402
 
 app.command()(serve)
+app.command()(index)
 # -- journalists: query (issue 4) --
 from khaosan.pipeline.cli_query import query  # noqa: E402
 

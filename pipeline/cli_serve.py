@@ -12,6 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
+from khaosan.outputs import search_index
+
 # Server settings: visitors' SQL is read-only (immutable file) and time-limited.
 SETTINGS: dict[str, Any] = {
     "sql_time_limit_ms": 3000,       # any one query, visitor SQL included
@@ -49,6 +51,47 @@ def dataset_file(dataset: Path) -> Path:
     return path
 
 
+def _build_index(path: Path, missing_ok: bool = False) -> None:
+    """Build the search index in place, saying so.
+
+    A file this user may not write (its folder too: SQLite writes a journal
+    beside it) is an error for ``khaosan index``; for ``serve`` (``missing_ok``)
+    a warning, since search still answers through LIKE, only slower.
+    """
+    import os
+    import time
+
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        message = f"{path} has no search index and cannot be written here"
+        if not missing_ok:
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"warning: {message}: search works, but slowly (run `khaosan index` where it is writable)",
+                   err=True)
+        return
+    typer.echo(f"khaosan: building the Thai search index of {path} (once)...", err=True)
+    t0 = time.perf_counter()
+    try:
+        rebuilt = search_index.build(path)
+    except sqlite3.Error as e:
+        typer.echo(f"error: {path}: could not build the search index ({e})", err=True)
+        raise typer.Exit(1) from None
+    what = ", ".join(rebuilt) if rebuilt else "already up to date"
+    typer.echo(f"khaosan: search index ready in {time.perf_counter() - t0:.1f} s ({what})", err=True)
+
+
+def index(
+    dataset: Annotated[Path, typer.Argument(help="Dataset folder (from extract or ingest) or its khaosan.sqlite.")],
+) -> None:
+    """Build the Thai full-text search index of a dataset (serve does it on first start; ingest keeps it current)."""
+    try:
+        path = dataset_file(dataset)
+    except ValueError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+    _build_index(path)
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -76,6 +119,8 @@ def serve(
     = "127.0.0.1",
     sql_time_limit_ms: Annotated[int, typer.Option(help="Time limit of any one SQL query, in ms.")]
     = SETTINGS["sql_time_limit_ms"],
+    index: Annotated[bool, typer.Option("--index/--no-index", help=(
+        "Build the Thai search index first if the dataset has none (once; it stays in the file)."))] = True,
 ) -> None:
     """Browse and query a dataset in the browser (Datasette, read-only): Thai search, fact cards, map, chart."""
     try:
@@ -86,12 +131,8 @@ def serve(
     if not is_loopback(host):
         typer.echo(f"warning: listening on {host}, not on this machine only: anyone who can reach it can read "
                    "the whole dataset (it stays read-only)", err=True)
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    has_index = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").fetchone() is not None
-    db.close()
-    if not has_index:
-        typer.echo(f"warning: {path} has no search index (written before khaosan had one): search works but "
-                   "slowly; extract again to add it", err=True)
+    if index and not search_index.has_index(path):
+        _build_index(path, missing_ok=True)
 
     import uvicorn
     from datasette.cli import check_databases, run_sync  # loads Datasette's default plugins first

@@ -38,6 +38,11 @@ class Settings:
     dask: str = ""
     #: Output tables to write: any of "jsonl", "parquet", "csv", "sqlite".
     formats: tuple[str, ...] = ("jsonl", "parquet", "csv", "sqlite")
+    #: Build the Thai full-text search index of the SQLite file while extracting.  Off by
+    #: default: it is the costliest part of writing (about as much CPU as all the
+    #: other outputs together) and only ``khaosan serve`` needs it, which builds it on
+    #: first start (or run ``khaosan index DATASET`` once).
+    search_index: bool = False
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -54,6 +59,8 @@ class Settings:
                 values[f.name] = int(raw)
             elif f.name in ("extractors", "formats"):
                 values[f.name] = tuple(x for x in raw.split(",") if x)
+            elif f.name == "search_index":
+                values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             elif f.name == "columns":
                 values[f.name] = dict(kv.split("=", 1) for kv in raw.split(",") if "=" in kv)
             else:

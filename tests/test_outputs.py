@@ -142,8 +142,8 @@ def test_search_index_is_filled_batch_by_batch(tmp_path):
     """Before close, every batch already written is searchable: the index needs no rebuild at the end."""
     from khaosan.outputs.search_index import SPECS, install
 
-    settings = Settings(batch_size=1, formats=("sqlite",))
-    writer = DatasetWriter(tmp_path, settings.formats, settings.batch_size)
+    settings = Settings(batch_size=1, formats=("sqlite",), search_index=True)
+    writer = DatasetWriter(tmp_path, settings.formats, settings.batch_size, settings.search_index)
     process_stream(ARTICLES, settings, writer.add)
     writer.flush()
     db = writer.sinks["sqlite"].db
@@ -154,6 +154,39 @@ def test_search_index_is_filled_batch_by_batch(tmp_path):
     assert hits == db.execute("SELECT rowid FROM articles WHERE doc_id = 'a1'").fetchall()
     assert install(db) == []  # lined up: nothing to rebuild
     writer.close()
+
+
+def test_search_index_is_left_out_unless_asked_then_built_by_index(tmp_path):
+    """extract writes no search index by default; `khaosan index` builds one equal to what --search-index makes."""
+    from typer.testing import CliRunner
+
+    from khaosan.outputs.search_index import SPECS
+    from khaosan.pipeline.cli import app
+
+    settings = Settings(batch_size=1, formats=("sqlite",))
+    plain, indexed = tmp_path / "plain", tmp_path / "indexed"
+    for out, flag in ((plain, False), (indexed, True)):
+        with DatasetWriter(out, settings.formats, settings.batch_size, search_index=flag) as writer:
+            process_stream(ARTICLES, settings, writer.add)
+
+    def fts(out):
+        db = sqlite3.connect(out / "khaosan.sqlite")
+        try:
+            names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE name LIKE '%_fts'")}
+            hits = db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+                              ('"เชียงใหม่"',)).fetchall() if "articles_fts" in names else None
+            return names, hits
+        finally:
+            db.close()
+
+    assert fts(plain) == (set(), None)
+    result = CliRunner().invoke(app, ["index", str(plain)])
+    assert result.exit_code == 0, result.output
+    assert "search index ready" in result.output
+    assert fts(plain) == fts(indexed)
+    assert fts(plain)[0] == {f"{name}_fts" for name in SPECS} and fts(plain)[1]
+    again = CliRunner().invoke(app, ["index", str(plain)])
+    assert again.exit_code == 0 and "already up to date" in again.output
 
 
 def test_parquet_row_groups_gather_batches(written):

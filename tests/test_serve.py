@@ -54,7 +54,8 @@ def _sha256(path: Path) -> str:
 @pytest.fixture(scope="module")
 def server(dataset: Path):
     port = _free_port()
-    digest = _sha256(dataset)
+    assert not sql(dataset, "SELECT name FROM sqlite_master WHERE name = 'articles_fts'"), \
+        "extract leaves the search index out by default"
     log = (dataset.parent / "serve.log").open("wb")  # a file, not a pipe: a full pipe would block the server
     proc = subprocess.Popen([sys.executable, "-m", "khaosan.pipeline.cli", "serve", str(dataset.parent),
                              "--port", str(port), "--sql-time-limit-ms", str(TIME_LIMIT_MS)],
@@ -73,6 +74,7 @@ def server(dataset: Path):
             log.close()
             pytest.fail("khaosan serve did not start:\n" + (dataset.parent / "serve.log").read_text("utf-8", "replace"))
         time.sleep(0.3)
+    digest = _sha256(dataset)  # serve built the search index before it opened the file immutable
     yield base
     proc.terminate()
     proc.wait(timeout=20)
@@ -315,6 +317,21 @@ def test_map_and_chart(server: str, dataset: Path) -> None:
     assert total == sql(dataset, "SELECT count(*) FROM mentions JOIN articles USING (doc_id) "
                                  "WHERE published != ''")[0][0]
     assert sum(data["baht"]["series"]["THB"]) == sql(dataset, "SELECT sum(value) FROM figures WHERE unit = 'THB'")[0][0]
+
+
+def test_serve_built_the_search_index_on_first_start(server: str, dataset: Path) -> None:
+    from khaosan.outputs.search_index import SPECS, install
+
+    log = (dataset.parent / "serve.log").read_text("utf-8")
+    assert "building the Thai search index" in log and "search index ready" in log
+    db = sqlite3.connect(dataset)
+    try:
+        for name in SPECS:
+            assert db.execute(f'SELECT count(*) FROM "{name}_fts"').fetchone() == \
+                db.execute(f'SELECT count(*) FROM "{name}"').fetchone(), name
+        assert install(db) == []  # complete and lined up
+    finally:
+        db.close()
 
 
 # -- security -------------------------------------------------------------------------------------
