@@ -61,6 +61,25 @@ def test_multiscan_matches_finditer(pieces):
     _same_as_finditer(_HAND, "".join(pieces))
 
 
+def test_multiscans_share_one_pass_and_survive_each_other():
+    """All scans share one automaton and the last text's positions: a scan created or dropped
+    between two calls on the same text must not see another scan's slots."""
+    import gc
+
+    text = "นายกรัฐมนตรีเดินทางไปจังหวัดเชียงใหม่ กรม การค้า นายก"
+    first = MultiScan([(re.compile("จังหวัด"), ["จังหวัด"]), (re.compile("นาย(?:ก)?"), ["นาย"])])
+    second = MultiScan([(re.compile("กรม\\s*การ"), ["กรม"]), (re.compile("นายก"), ["นายก"])])
+    _same_as_finditer(first, text)
+    _same_as_finditer(second, text)
+    del first
+    gc.collect()
+    third = MultiScan([(re.compile("เชียง(?:ใหม่|ราย)"), ["เชียงใหม่", "เชียงราย"])])
+    _same_as_finditer(second, text)  # same text object: the shared positions are rebuilt
+    _same_as_finditer(third, text)
+    assert [m.group() for m in third.scan(text)[third.patterns[0]]] == ["เชียงใหม่"]
+    assert [m.group() for m in second.scan(text)[second.patterns[1]]] == ["นายก", "นายก"]
+
+
 def test_multiscan_refuses_a_word_starting_with_space():
     with pytest.raises(ValueError):
         MultiScan([(re.compile("x"), [" x"])])
