@@ -24,7 +24,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def create_schema(db: sqlite3.Connection, indexes: bool = True) -> None:
-    """Every dataset table with its keys and (unless a bulk load adds them at the end) indexes; idempotent."""
+    """Every dataset table with (unless a bulk load adds them at the end) its key and indexes; idempotent."""
     with db:
         for table in TABLES.values():
             db.execute(table.table_sql())
@@ -32,14 +32,30 @@ def create_schema(db: sqlite3.Connection, indexes: bool = True) -> None:
         create_indexes(db)
 
 
+def _has_key(db: sqlite3.Connection, table: Table) -> bool:
+    """A declared PRIMARY KEY (datasets written before keys became indexes) or our unique index."""
+    if any(r[5] for r in db.execute(f'PRAGMA table_info("{table.name}")')):
+        return True
+    return any(r[1] == table.key_index for r in db.execute(f'PRAGMA index_list("{table.name}")'))
+
+
 def create_indexes(db: sqlite3.Connection) -> None:
-    """The single-column indexes of the common filters (idempotent).
+    """Each table's unique key and the single-column indexes of the common filters (idempotent).
 
     A bulk load creates them once at the end: sorting a finished column is
-    faster than keeping four b-trees in order through every insert.
+    far faster than keeping b-trees of random keys in order through every
+    insert.  Rows a bulk load wrote twice under one key (the same article
+    read twice) are first reduced to the last one, as INSERT OR REPLACE
+    would have left them.
     """
     with db:
         for table in TABLES.values():
+            if not _has_key(db, table):
+                try:
+                    db.execute(table.key_sql())
+                except sqlite3.IntegrityError:
+                    db.execute(table.dedupe_sql())
+                    db.execute(table.key_sql())
             for stmt in table.index_sql():
                 db.execute(stmt)
 

@@ -57,7 +57,16 @@ def test_sqlite_keys_and_indexes(written):
     out, _ = written
     db = sqlite3.connect(out / "khaosan.sqlite")
     pk = [r[1] for r in db.execute('PRAGMA table_info("articles")') if r[5]]
-    assert pk == ["doc_id"]
+    assert pk == ["doc_id"]  # declared: Datasette addresses article rows by it
+    for name, table in TABLES.items():  # the other keys are unique indexes, built after the bulk load
+        if table.key_declared:
+            continue
+        unique = {r[1] for r in db.execute(f'PRAGMA index_list("{name}")') if r[2]}
+        assert table.key_index in unique, name
+        cols = [r[2] for r in db.execute(f'PRAGMA index_info("{table.key_index}")')]
+        assert cols == list(table.primary_key), name
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO articles (doc_id) SELECT doc_id FROM articles LIMIT 1")
     fks = db.execute('PRAGMA foreign_key_list("figures")').fetchall()
     assert any(fk[2] == "articles" for fk in fks)
     idx = {r[1] for r in db.execute('PRAGMA index_list("figures")')}
@@ -154,6 +163,22 @@ def test_search_index_is_filled_batch_by_batch(tmp_path):
     assert hits == db.execute("SELECT rowid FROM articles WHERE doc_id = 'a1'").fetchall()
     assert install(db) == []  # lined up: nothing to rebuild
     writer.close()
+
+
+def test_an_article_read_twice_is_one_row_the_last(tmp_path):
+    """The bulk load adds keys at the end; duplicates are reduced to the last copy, as REPLACE would."""
+    settings = Settings(batch_size=1, formats=("sqlite",))
+    first = Article(doc_id="dup", text="นายสมชาย ใจดี เดินทางไปจังหวัดเชียงใหม่", title="เก่า")
+    second = Article(doc_id="dup", text="นายสมชาย ใจดี เดินทางไปจังหวัดลำปาง", title="ใหม่")
+    with DatasetWriter(tmp_path, settings.formats, settings.batch_size) as writer:
+        process_stream([first, ARTICLES[0], second], settings, writer.add)
+    db = sqlite3.connect(tmp_path / "khaosan.sqlite")
+    assert db.execute("SELECT title FROM articles WHERE doc_id = 'dup'").fetchall() == [("ใหม่",)]
+    assert db.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+    provinces = [r[0] for r in db.execute("SELECT name FROM provinces WHERE doc_id = 'dup'")]
+    assert "ลำปาง" in provinces
+    (n_persons,) = db.execute("SELECT count(*) FROM persons WHERE doc_id = 'dup'").fetchone()
+    assert n_persons == 1
 
 
 def test_search_index_is_left_out_unless_asked_then_built_by_index(tmp_path):
