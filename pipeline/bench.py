@@ -113,12 +113,15 @@ def _pipeline(corpus: Path, limit: int | None, workers: int) -> dict:
         writer.close()
         stages["write"] += time.perf_counter() - t
         wall = time.perf_counter() - t0
-        cpu = time.process_time() - c0
+        cpu = main_cpu = time.process_time() - c0
         if workers > 1:  # pool workers are not our children (forkserver): they report their own CPU
             cpu += summary.worker_cpu_seconds
     # The breakdown is the 1-worker run's: with workers, stage seconds overlap and would not add up to the wall time.
+    # With workers, the main process reads, hands out batches and writes every output: its CPU
+    # against the wall time says how close the one writer is to being the bottleneck.
     return {"articles": summary.articles, "chars": summary.characters, "wall": wall, "cpu": cpu,
-            "worker_peak_mib": summary.worker_peak_mib, "stages": dict(stages) if workers <= 1 else {}}
+            "worker_peak_mib": summary.worker_peak_mib, "stages": dict(stages) if workers <= 1 else {},
+            "main_cpu": main_cpu if workers > 1 else None}
 
 
 KINDS: dict[str, Callable[[Path, int | None, int], dict]] = {
@@ -156,6 +159,11 @@ def format_rows(rows: list[dict]) -> str:
         wall = r["wall"] or 1e-9
         out.append(f"{r['name']:<12} {r['articles']:>8} {r['articles'] / wall:>8.1f} {r['chars'] / wall / 1e6:>8.3f} "
                    f"{r['wall']:>8.2f} {r['cpu']:>8.2f} {r['peak_mib']:>9.0f}")
+    for r in rows:
+        if r.get("main_cpu") is not None:
+            out.append(f"\n{r['name']}: main process (read, hand out, write) {r['main_cpu']:.2f} s CPU "
+                       f"= {100 * r['main_cpu'] / (r['wall'] or 1e-9):.0f} % of one core; "
+                       f"workers {r['cpu'] - r['main_cpu']:.2f} s CPU")
     for r in rows:
         if r.get("stages"):
             total = sum(r["stages"].values()) or 1e-9
