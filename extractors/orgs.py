@@ -109,6 +109,8 @@ class OrgExtractor(RuleExtractor):
         self.role_heads = lists.get("role_head", set())
         self.ministry_heads = lists.get("ministry_role_head", set())
         self.provinces = _province_names()
+        # The generic starts of each head's bodies, as one tuple for str.startswith.
+        self._generic: dict[str, tuple[str, ...]] = {h: tuple(e.get("generic", ())) for h, e in self.heads.items()}
 
         alias_map = self.gaz.alias_surfaces()
         self._alias_cands = {fold(s): c for s, c in alias_map.items()}
@@ -116,14 +118,14 @@ class OrgExtractor(RuleExtractor):
         self._alias_re = re.compile(trie_regex(alias_map))
         role_map = self.gaz.role_surfaces()
         self._role_cands = {fold(s): c for s, c in role_map.items()}
-        heads = "|".join(re.escape(h) for h in sorted(self.ministry_heads | self.role_heads, key=_longest_first))
-        self._role_re = re.compile(f"(?:{heads})[ \t]?(?P<form>{trie_regex(role_map)})")
-        self._ministry_head_re = re.compile("(?:" + "|".join(
-            re.escape(h) for h in sorted(self.ministry_heads, key=_longest_first)) + r")[ \t]?$")
+        self._role_re = re.compile(f"(?:{trie_pattern(self.ministry_heads | self.role_heads)})[ \t]?(?P<form>{trie_regex(role_map)})")
+        self._ministry_head_re = re.compile(f"(?:{trie_pattern(self.ministry_heads)})[ \t]?$")
         # Trie-shaped: matches exactly what the longest-first alternation did, an order of magnitude faster.
         self._head_re = re.compile(trie_pattern([*self.heads, *self.abbrev]))
-        prov = "|".join(re.escape(p) for p in sorted(self.provinces, key=_longest_first))
-        countries = "|".join(re.escape(c) for c in sorted(_country_names(), key=_longest_first))
+        # Trie-shaped (word_regex.trie_pattern): the same longest-first choice as an alternation
+        # sorted longest first, without trying the 80 names one by one at every position.
+        prov = trie_pattern(self.provinces)
+        countries = trie_pattern(_country_names())
         self._country_re = re.compile(f"[ \t]?(?:ประเทศ|แห่ง)?({countries})")
         self._bare_prov_re = re.compile(f"(?:{prov})")
         self._prov_re = re.compile(f"(?:จังหวัด|จ\\.)?[ \t]*(?:{prov})")
@@ -139,14 +141,9 @@ class OrgExtractor(RuleExtractor):
             r"|(?:วุฒิสภา|สภาผู้แทนราษฎร)(?![\u0e01-\u0e4e]))")
         self._company_re = re.compile(
             r"(?P<head>บริษัท|บจก\.|บมจ\.|ธนาคาร)[ \t]*(?P<body>[^\s()\n\"'][^()\n\"']{0,60}?)[ \t]*จำกัด(?:[ \t]*\(มหาชน\))?")
-        # Folded full names (no spaces, case-folded) longer than 6 characters, by their first 6
-        # characters: the lengths to try, longest first, for a longest-prefix lookup.
-        self._loose_lengths: dict[str, list[int]] = {}
-        for n in self.gaz._names:
-            if len(n) > 6:
-                self._loose_lengths.setdefault(n[:6], []).append(len(n))
-        for lengths in self._loose_lengths.values():
-            lengths[:] = sorted(set(lengths), reverse=True)
+        # Folded full names (no spaces, case-folded) longer than 6 characters as one trie-shaped
+        # regex: its match at the start of a text is the longest of them the text starts with.
+        self._loose_re = re.compile(trie_pattern(n for n in self.gaz._names if len(n) > 6))
         self._ministry_head_len = max(map(len, self.ministry_heads), default=0)
         # The four whole-text scans in one pass (see word_regex.MultiScan), each with the words
         # its matches begin with.
@@ -285,11 +282,8 @@ class OrgExtractor(RuleExtractor):
             return None
         flat = chunk.replace(" ", "").replace("\t", "")
         # The longest known name (over 6 characters) that the flattened chunk starts with.
-        best = ""
-        for length in self._loose_lengths.get(flat[:6], ()):
-            if length <= len(flat) and flat[:length] in self.gaz._names:
-                best = flat[:length]
-                break
+        found = self._loose_re.match(flat)
+        best = found.group() if found else ""
         cut = flat.find("ฯ") if not best else -1
         if not best and cut < 0:
             return None
@@ -400,7 +394,7 @@ class OrgExtractor(RuleExtractor):
             return False
         if "starts" in spec and not body.startswith(tuple(spec["starts"])):
             return False
-        if not qualified and any(body.startswith(g) for g in spec["generic"]) and not self._prov_re.search(body):
+        if not qualified and body.startswith(self._generic[spec["head"]]) and not self._prov_re.search(body):
             return False
         if not qualified and spec["min_tokens"] > 1:
             j = bisect.bisect_left(doc.tokens, (e, -1))
@@ -573,12 +567,6 @@ def _key(name: str) -> str:
     """Resolution key: spellings that differ only in spaces, case, tone marks, or a patronage
     or status suffix (ในพระบรมราชูปถัมภ์, (องค์การมหาชน), ฯ) are one body."""
     return _TONE.sub("", _SUFFIX.sub("", fold(name)))
-
-
-def _longest_first(word: str) -> tuple[int, str]:
-    """Sort key for regex alternations: longest first, then by spelling, so that the
-    pattern never depends on set iteration order (PYTHONHASHSEED)."""
-    return -len(word), word
 
 
 _NOT_BLANK = re.compile(r"[^ \t]+")
