@@ -12,11 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from khaosan.outputs.schema import TABLES, Table
+from khaosan.outputs.schema import REAL, TABLES, Table
+
+if TYPE_CHECKING:
+    from khaosan.outputs.encode import BatchRows
 
 Row = dict[str, Any]
 Tuples = dict[str, list[tuple]]
@@ -25,7 +27,7 @@ Records = list[dict[str, Any]]
 
 class Sink(Protocol):
     @staticmethod
-    def encode(tables: Tuples, records: Records) -> Any: ...
+    def encode(batch: BatchRows) -> Any: ...
     def write(self, payload: Any) -> None: ...
     def close(self) -> None: ...
 
@@ -37,9 +39,9 @@ class JsonlSink:
         self.f = (out / "facts.jsonl").open("w", encoding="utf-8")
 
     @staticmethod
-    def encode(tables: Tuples, records: Records) -> str:
+    def encode(batch: BatchRows) -> str:
         encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per record
-        return "".join([encode(r) + "\n" for r in records])
+        return "".join([encode(r) + "\n" for r in batch.records])
 
     def write(self, payload: str) -> None:
         if payload:
@@ -79,16 +81,8 @@ class ParquetSink:
         return self.writers[table.name]
 
     @staticmethod
-    def encode(tables: Tuples, records: Records) -> dict[str, Any]:
-        import pyarrow as pa
-
-        out = {}
-        for name, rows in tables.items():
-            schema = TABLES[name].arrow_schema
-            columns = list(zip(*rows))
-            out[name] = pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)],
-                                             schema=schema)
-        return out
+    def encode(batch: BatchRows) -> dict[str, Any]:
+        return batch.arrow()
 
     def write(self, payload: dict[str, Any]) -> None:
         for name, arrow_table in payload.items():
@@ -117,7 +111,14 @@ class ParquetSink:
 
 
 class CsvSink:
-    """CSV in UTF-8 with a byte-order mark, so spreadsheet programs show Thai correctly."""
+    """CSV in UTF-8 with a byte-order mark, so spreadsheet programs show Thai correctly.
+
+    Rows are written by Arrow's CSV writer (C++), from the Arrow tables Parquet
+    uses too: text values are always quoted, a missing value is an empty
+    field and an empty text is ``""``.  Decimal columns are written as Python
+    writes them (66000000000.0): Arrow's shortest form (6.6e+10) would turn
+    amounts into scientific notation in a spreadsheet.
+    """
 
     def __init__(self, out: Path) -> None:
         self.out = out / "csv"
@@ -126,23 +127,34 @@ class CsvSink:
 
     def _file(self, table: Table) -> Any:
         if table.name not in self.files:
-            f = (self.out / f"{table.name}.csv").open("w", encoding="utf-8-sig", newline="")
-            csv.writer(f).writerow(table.column_names)
+            f = (self.out / f"{table.name}.csv").open("wb")
+            header = io.StringIO()
+            csv.writer(header).writerow(table.column_names)
+            f.write(b"\xef\xbb\xbf" + header.getvalue().encode("utf-8"))
             self.files[table.name] = f
         return self.files[table.name]
 
     @staticmethod
-    def encode(tables: Tuples, records: Records) -> dict[str, str]:
+    def encode(batch: BatchRows) -> dict[str, bytes]:
+        import pyarrow as pa
+        import pyarrow.csv as pcsv
+
+        options = pcsv.WriteOptions(include_header=False)
         out = {}
-        for name, rows in tables.items():
-            buf = io.StringIO()
-            csv.writer(buf).writerows(rows)
-            out[name] = buf.getvalue()
+        for name, arrow_table in batch.arrow().items():
+            for i, (column, kind) in enumerate(TABLES[name].columns):
+                if kind == REAL:
+                    rows = batch.tuples[name]
+                    arrow_table = arrow_table.set_column(i, column, pa.array(
+                        [None if r[i] is None else repr(float(r[i])) for r in rows], type=pa.string()))
+            sink = pa.BufferOutputStream()
+            pcsv.write_csv(arrow_table, sink, options)
+            out[name] = sink.getvalue().to_pybytes()
         return out
 
-    def write(self, payload: dict[str, str]) -> None:
-        for name, text in payload.items():
-            self._file(TABLES[name]).write(text)
+    def write(self, payload: dict[str, bytes]) -> None:
+        for name, data in payload.items():
+            self._file(TABLES[name]).write(data)
 
     def close(self) -> None:
         for table in TABLES.values():
@@ -181,8 +193,8 @@ class SqliteSink:
         self.indexed_to = dict.fromkeys(self.search, 0)  # base rowid up to which the search index is filled
 
     @staticmethod
-    def encode(tables: Tuples, records: Records) -> Tuples:
-        return tables
+    def encode(batch: BatchRows) -> Tuples:
+        return batch.tuples
 
     def write(self, payload: Tuples) -> None:
         from khaosan.outputs.sqlite import insert_sql
