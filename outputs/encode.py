@@ -17,7 +17,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from khaosan.corpus.article import Article
-from khaosan.outputs.rows import Row, doc_rows
+from khaosan.outputs.rows import Row, doc_tuples
 from khaosan.outputs.schema import TABLES
 
 if TYPE_CHECKING:
@@ -95,15 +95,16 @@ def encode_batch(pipeline: Pipeline, batch: list[Article], formats: tuple[str, .
     families = pipeline.families
     out = EncodedBatch()
     cpu0 = time.process_time()
-    rows: dict[str, list[Row]] = {name: [] for name in TABLES}
+    rows: Tuples = {name: [] for name in TABLES}
+    errors_of = _GETTERS["errors"]
     records: list[dict[str, Any]] = []
     for article in batch:
         result = pipeline.process(article)
         doc = result.doc
         t0 = time.perf_counter()
-        for name, rs in doc_rows(doc, version).items():
+        for name, rs in doc_tuples(doc, version).items():
             rows[name].extend(rs)
-        rows["errors"].extend(error_row(e.doc_id, f"extract:{e.extractor}", e.reason, version)
+        rows["errors"].extend(errors_of(error_row(e.doc_id, f"extract:{e.extractor}", e.reason, version))
                               for e in result.errors)
         records.append(doc.to_facts(families))
         out.timings.update(doc.timings)
@@ -115,7 +116,7 @@ def encode_batch(pipeline: Pipeline, batch: list[Article], formats: tuple[str, .
             out.facts[fam] += len(doc.facts.get(fam, []))
     out.mentions = len(rows["mentions"])
     t0 = time.perf_counter()
-    out.payloads = encode(as_tuples(rows), records, formats)
+    out.payloads = encode({name: rs for name, rs in rows.items() if rs}, records, formats)
     out.timings["encode"] += time.perf_counter() - t0
     out.cpu_seconds = time.process_time() - cpu0
     out.peak_rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
