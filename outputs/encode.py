@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from khaosan.corpus.article import Article
 from khaosan.outputs.rows import Row, doc_tuples
 from khaosan.outputs.schema import TABLES
+from khaosan.pipeline.parallel import Failed
 
 if TYPE_CHECKING:
     from khaosan.pipeline.runner import Pipeline
@@ -87,7 +88,7 @@ def encode(tables: Tuples, records: list[dict[str, Any]], formats: tuple[str, ..
     return {f: SINKS[f].encode(batch) for f in formats}
 
 
-def encode_batch(pipeline: Pipeline, batch: list[Article], formats: tuple[str, ...]) -> EncodedBatch:
+def encode_batch(pipeline: Pipeline, batch: list[Article | Failed], formats: tuple[str, ...]) -> EncodedBatch:
     """Process ``batch`` and encode its rows for ``formats`` (a task for :func:`map_batches`)."""
     from khaosan.pipeline.version import pipeline_version
 
@@ -99,6 +100,10 @@ def encode_batch(pipeline: Pipeline, batch: list[Article], formats: tuple[str, .
     errors_of = _GETTERS["errors"]
     records: list[dict[str, Any]] = []
     for article in batch:
+        if isinstance(article, Failed):  # the workers could not process it (pipeline.parallel)
+            rows["errors"].append(errors_of(error_row(article.article.doc_id, "worker", article.reason, version)))
+            out.extraction_errors += 1
+            continue
         result = pipeline.process(article)
         doc = result.doc
         t0 = time.perf_counter()

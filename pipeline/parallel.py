@@ -7,15 +7,27 @@ gazetteers, tokenizer dictionary) once and keeps it.  At most a few batches per
 worker are in flight, so memory stays flat however long the input is, and
 results come back in input order, so the output is identical whatever the
 number of workers.
+
+A batch that fails as a whole (the task raised, its worker process died, or it
+ran past ``settings.task_timeout`` and was stopped) does not stop the run: its
+articles are tried one by one, each one that fails again is replaced in the
+batch by a :class:`Failed` item naming the reason, and the batch runs again.
+Tasks turn ``Failed`` items into error rows, so a pathological article costs
+one error row, not a night's run.  (In-process, a task's exceptions are handled
+the same way; a crash of the process itself cannot be.)
 """
 from __future__ import annotations
 
 import gc
+import logging
 import multiprocessing as mp
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from itertools import islice
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from khaosan.corpus.article import Article
 from khaosan.pipeline.settings import Settings
@@ -23,8 +35,20 @@ from khaosan.pipeline.settings import Settings
 if TYPE_CHECKING:
     from khaosan.pipeline.runner import Pipeline
 
+log = logging.getLogger("khaosan")
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    """An article the workers could not process (their task raised, died or hung on it), and why."""
+
+    article: Article
+    reason: str
+
+
+Item = Article | Failed
 T = TypeVar("T")
-Task = Callable[["Pipeline", list[Article]], T]
+Task = Callable[["Pipeline", list[Item]], T]
 
 #: Batches queued per worker: enough to keep every worker busy, few enough to bound memory.
 IN_FLIGHT_PER_WORKER = 3
@@ -53,7 +77,7 @@ def worker_pipeline(settings: Settings) -> Pipeline:
     return pipeline
 
 
-def run_task(task: Task[T], settings: Settings, batch: list[Article]) -> T:
+def run_task(task: Task[T], settings: Settings, batch: list[Item]) -> T:
     """Runs in a worker process."""
     return task(worker_pipeline(settings), batch)
 
@@ -62,30 +86,115 @@ def _init_worker(settings: Settings) -> None:
     worker_pipeline(settings)  # load the rules before the first batch arrives
 
 
-def map_batches(settings: Settings, batches: Iterable[list[Article]], task: Task[T],
+class Runner(Protocol):
+    """Where batches run: ``submit`` returns a future; ``window`` batches may be in flight."""
+
+    window: int
+
+    def submit(self, batch: list[Item]) -> Any: ...  # an object with .result() (concurrent or Dask future)
+
+    def close(self) -> None: ...
+
+
+class InProcess:
+    """Batches run here, when submitted (``workers=1``)."""
+
+    window = 1
+
+    def __init__(self, settings: Settings, task: Task[Any], pipeline: Pipeline | None) -> None:
+        self.task = task
+        self.pipeline = pipeline or worker_pipeline(settings)
+
+    def submit(self, batch: list[Item]) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(self.task(self.pipeline, batch))
+        except Exception as e:  # settled like a worker's failure
+            future.set_exception(e)
+        return future
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessPool:
+    """A pool of worker processes (pebble): a worker that dies or hangs fails its own batch only.
+
+    "forkserver" starts workers from a clean server process rather than copying
+    a parent that may hold threads (progress bar, Dask).
+    """
+
+    def __init__(self, settings: Settings, task: Task[Any]) -> None:
+        from pebble import ProcessPool as Pool
+
+        self.task, self.settings = task, settings
+        self.window = IN_FLIGHT_PER_WORKER * settings.workers
+        self.timeout = settings.task_timeout or None
+        self.pool = Pool(settings.workers, initializer=_init_worker, initargs=(settings,),
+                         context=mp.get_context("forkserver"))
+
+    def submit(self, batch: list[Item]) -> Future:
+        return self.pool.schedule(run_task, args=(self.task, self.settings, batch), timeout=self.timeout)
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+
+def _runner(settings: Settings, task: Task[Any], pipeline: Pipeline | None) -> Runner:
+    if settings.dask:
+        from khaosan.pipeline.dask_runner import DaskRunner
+
+        return DaskRunner(settings, task)
+    if settings.workers <= 1:
+        return InProcess(settings, task, pipeline)
+    return ProcessPool(settings, task)
+
+
+def describe(error: BaseException, timeout: float | None = None) -> str:
+    """Why a batch or an article failed, in words for the errors table."""
+    from pebble import ProcessExpired
+
+    if isinstance(error, ProcessExpired):
+        return f"worker process died (exit code {error.exitcode})"
+    if isinstance(error, (FutureTimeout, TimeoutError)):
+        return f"took longer than {timeout:g} s; the worker was stopped" if timeout else "timed out"
+    if type(error).__name__ == "KilledWorker":  # Dask: the worker died on it, every retry
+        return "worker process died on every try (Dask KilledWorker)"
+    return f"{type(error).__name__}: {error}"
+
+
+def _settle(runner: Runner, batch: list[Item], future: Any, timeout: float | None) -> Any:
+    try:
+        return future.result()
+    except Exception as e:
+        log.warning("a batch of %d articles failed (%s); trying its articles one by one", len(batch),
+                    describe(e, timeout))
+    cleaned: list[Item] = []
+    for item in batch:
+        if isinstance(item, Article):
+            try:
+                runner.submit([item]).result()
+            except Exception as e:
+                reason = describe(e, timeout)
+                log.error("%s: %s", item.doc_id, reason)
+                item = Failed(item, reason)
+        cleaned.append(item)
+    return runner.submit(cleaned).result()  # fails only if the failure does not follow any one article
+
+
+def map_batches(settings: Settings, batches: Iterable[list[Item]], task: Task[T],
                 pipeline: Pipeline | None = None) -> Iterator[T]:
     """``task`` over every batch, results in input order (``pipeline`` serves the in-process case)."""
-    if settings.dask:
-        from khaosan.pipeline.dask_runner import map_batches_dask
-
-        yield from map_batches_dask(settings, batches, task)
-    elif settings.workers <= 1:
-        here = pipeline or worker_pipeline(settings)
+    runner = _runner(settings, task, pipeline)
+    timeout = settings.task_timeout or None
+    try:
+        pending: deque[tuple[list[Item], Any]] = deque()
         for batch in batches:
-            yield task(here, batch)
-    else:
-        yield from _map_pool(settings, batches, task)
-
-
-def _map_pool(settings: Settings, batches: Iterable[list[Article]], task: Task[T]) -> Iterator[T]:
-    # "forkserver" avoids copying a parent that may hold threads (progress bar, Dask)
-    ctx = mp.get_context("forkserver")
-    window = IN_FLIGHT_PER_WORKER * settings.workers
-    with ctx.Pool(settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
-        pending: deque = deque()
-        for batch in batches:
-            pending.append(pool.apply_async(run_task, (task, settings, batch)))
-            if len(pending) >= window:
-                yield pending.popleft().get()
+            pending.append((batch, runner.submit(batch)))
+            if len(pending) >= runner.window:
+                yield _settle(runner, *pending.popleft(), timeout)
         while pending:
-            yield pending.popleft().get()
+            yield _settle(runner, *pending.popleft(), timeout)
+    finally:
+        runner.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from khaosan.corpus.article import Article
 from khaosan.extractors.base import Extractor
 from khaosan.pipeline.doc import Doc
+from khaosan.pipeline.parallel import Failed
 from khaosan.pipeline.settings import Settings
 
 log = logging.getLogger("khaosan")
@@ -113,11 +114,12 @@ class Pipeline:
             yield from results
 
 
-def process_batch(pipeline: Pipeline, batch: list[Article]) -> list[Result]:
-    return [pipeline.process(a) for a in batch]
+def process_batch(pipeline: Pipeline, batch: list[Article | Failed]) -> list[Result]:
+    return [Result(Doc(a.article), [ExtractionError(a.article.doc_id, "worker", a.reason)])
+            if isinstance(a, Failed) else pipeline.process(a) for a in batch]
 
 
-def process_batch_light(pipeline: Pipeline, batch: list[Article]) -> list[Result]:
+def process_batch_light(pipeline: Pipeline, batch: list[Article | Failed]) -> list[Result]:
     """For results that travel back from a worker: tokens stay there (writers do not need them)."""
     results = process_batch(pipeline, batch)
     for r in results:

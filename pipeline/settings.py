@@ -26,6 +26,10 @@ class Settings:
     workers: int = 1
     #: Articles handed to a worker at a time, and rows written per output batch.
     batch_size: int = 64
+    #: Seconds a worker process may spend on one batch (and, when a failed batch is retried
+    #: article by article, on one article) before it is stopped and its articles reported as
+    #: errors; 0 = no limit.  Enforced for ``workers`` > 1; not in-process, not on Dask.
+    task_timeout: float = 600.0
     #: Files larger than this are reported and skipped (bytes).
     max_file_bytes: int = 50 * 1024 * 1024
     #: Articles longer than this are cut here before extraction (characters).
@@ -57,6 +61,8 @@ class Settings:
                 continue
             if f.name in ("workers", "batch_size", "max_file_bytes", "max_article_chars"):
                 values[f.name] = int(raw)
+            elif f.name == "task_timeout":
+                values[f.name] = float(raw)
             elif f.name in ("extractors", "formats"):
                 values[f.name] = tuple(x for x in raw.split(",") if x)
             elif f.name == "search_index":
