@@ -150,3 +150,17 @@ def test_kept_index_skips_blanks(chunk, data):
 @given(st.text(alphabet=st.sampled_from(list("กขคุ์ฺ \t\n\r\u00a0\u200bAb")), max_size=30))
 def test_fold_name_drops_spaces_and_marks(name):
     assert fold_name(name) == name.translate(str.maketrans("", "", " \t\n\r\u00a0\u0e3a\u0e4c\u200b"))
+
+
+# -- person name pairs: the class-led pattern finds what the look-behind one finds -------------
+_PAIR_PIECES = ["สมชาย", "ใจดี", "ก", "นายกรัฐมนตรี" * 2, " ", "  ", "\n", "1", "A", "-", "ๆ", "\u0e48", "ฯ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PAIR_PIECES), max_size=25))
+def test_word_pairs_match_the_look_behind_pattern(pieces):
+    from khaosan.extractors.person_names import _WORD_PAIR, word_pairs
+
+    text = "".join(pieces)
+    spans = lambda ms: [(m.span(1), m.span(2), m.group(1), m.group(2)) for m in ms]  # noqa: E731
+    assert spans(word_pairs(text)) == spans(_WORD_PAIR.finditer(text))
