@@ -78,12 +78,16 @@ def _merge_prefixes(groups: dict[int, list[Mention]], strip: list[str], variant_
 def _fullest(ms: list[Mention]) -> str:
     """The longest name written at least twice (else the longest): a name seen once and longer
     than the others may have run on into the clause (สภานักเรียน | ให้ดำเนินไป)."""
-    names = [m.attrs["name"] for m in ms]
+    if len(ms) == 1:
+        return ms[0].attrs["name"]
     counts: dict[str, int] = {}
-    for n in names:
+    first: dict[str, int] = {}  # each name's first position (ties go to the earliest name)
+    for i, m in enumerate(ms):
+        n = m.attrs["name"]
         counts[n] = counts.get(n, 0) + 1
-    pool = [n for n in names if counts[n] >= 2] or names
-    return max(pool, key=lambda n: (len(n.replace(" ", "")), -names.index(n)))
+        first.setdefault(n, i)
+    pool = [n for n in first if counts[n] >= 2] or list(first)
+    return max(pool, key=lambda n: (len(n.replace(" ", "")), -first[n]))
 
 
 # A word written out in full in one place and short in another: แก้|แก้ไข, แก่|ให้แก่ (Thai letters only;
