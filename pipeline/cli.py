@@ -73,8 +73,14 @@ def extract(
         typer.echo(f"error: {m}: no such file or folder", err=True)
     inputs = [p for p in inputs if p.exists()]
     show_bar = sys.stderr.isatty() if progress is None else progress
-    with reporter(_estimate_total(inputs) if show_bar else None, show_bar) as rep:
-        summary = run_extract(inputs, out, settings, progress=rep.advance, on_error=rep.error)
+    from khaosan.pipeline.parallel import WorkersFailed
+
+    try:
+        with reporter(_estimate_total(inputs) if show_bar else None, show_bar) as rep:
+            summary = run_extract(inputs, out, settings, progress=rep.advance, on_error=rep.error)
+    except WorkersFailed as e:  # the dataset holds every batch written before it
+        typer.echo(f"error: {e}; {out} holds what was extracted before", err=True)
+        raise typer.Exit(1) from None
     for line in summary.lines():
         typer.echo(line)
     if summary.articles == 0:

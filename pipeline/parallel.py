@@ -164,22 +164,44 @@ def describe(error: BaseException, timeout: float | None = None) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+class WorkersFailed(RuntimeError):
+    """The workers cannot run at all (the pool broke, or every article fails alone): no article is to blame."""
+
+
+def _fatal(error: BaseException) -> bool:
+    """A failure of the pool itself rather than of a batch (pebble raises RuntimeError once it is broken)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(error, BrokenProcessPool) or type(error) is RuntimeError and "within the Pool" in str(error)
+
+
 def _settle(runner: Runner, batch: list[Item], future: Any, timeout: float | None) -> Any:
     try:
         return future.result()
     except Exception as e:
-        log.warning("a batch of %d articles failed (%s); trying its articles one by one", len(batch),
-                    describe(e, timeout))
+        if _fatal(e):
+            raise WorkersFailed(f"the worker processes failed: {describe(e, timeout)}") from e
+        first = e
+    log.warning("a batch of %d articles failed (%s); trying its articles one by one", len(batch),
+                describe(first, timeout))
     cleaned: list[Item] = []
+    failures = 0
     for item in batch:
         if isinstance(item, Article):
             try:
                 runner.submit([item]).result()
             except Exception as e:
+                if _fatal(e):
+                    raise WorkersFailed(f"the worker processes failed: {describe(e, timeout)}") from e
                 reason = describe(e, timeout)
                 log.error("%s: %s", item.doc_id, reason)
                 item = Failed(item, reason)
+                failures += 1
         cleaned.append(item)
+    if failures > 1 and failures == sum(isinstance(i, Article) for i in batch):
+        # Not one bad article: the code or the machine fails on everything. Stop rather than
+        # turn the whole corpus into error rows.
+        raise WorkersFailed(f"every article of a batch failed on its own ({describe(first, timeout)})") from first
     return runner.submit(cleaned).result()  # fails only if the failure does not follow any one article
 
 

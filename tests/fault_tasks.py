@@ -27,3 +27,7 @@ def faulty_encode_batch(pipeline, batch, formats):
         if HANG in item.text:
             time.sleep(120)  # catastrophic backtracking, a deadlock...
     return encode_batch(pipeline, batch, formats)
+
+
+def always_failing(pipeline, batch, formats):
+    raise ValueError("a bug that every article meets")

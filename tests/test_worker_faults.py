@@ -92,3 +92,15 @@ def test_dask_worker_faults(tmp_path, faulty_task):
     errors = _errors(tmp_path / "out")
     assert [(s, stage) for s, stage, _ in errors] == [("a0", "worker"), ("a7", "worker")]
     assert errors[0][2] == "RuntimeError: cannot handle a0" and "died" in errors[1][2]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failure_every_article_meets_stops_the_run(tmp_path, monkeypatch, workers):
+    """A bug (or a broken machine) is not eight bad articles: the run stops and says so."""
+    from khaosan.pipeline.parallel import WorkersFailed
+
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    monkeypatch.setattr(encode_module, "batch_task",
+                        lambda formats: partial(fault_tasks.always_failing, formats=formats))
+    with pytest.raises(WorkersFailed, match="every article of a batch failed on its own"):
+        run_extract([_corpus(tmp_path, {})], tmp_path / "out", Settings(batch_size=4, workers=workers))
