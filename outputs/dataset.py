@@ -6,6 +6,7 @@ same tables as pandas DataFrames.
 """
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -129,7 +130,7 @@ def write_stream(items: Iterable[Article | ReadError], settings: Settings, write
     the same whatever the number of workers.  ``timings`` accumulates per-stage seconds.
     """
     from khaosan.outputs.encode import as_tuples, batch_task, encode
-    from khaosan.pipeline.parallel import map_batches
+    from khaosan.pipeline.parallel import map_batches, rare_collections
     from khaosan.pipeline.version import pipeline_version
 
     version = pipeline_version()
@@ -155,6 +156,7 @@ def write_stream(items: Iterable[Article | ReadError], settings: Settings, write
             errors_per_batch.append(errors)
             yield batch
 
+    gc_thresholds = rare_collections()  # the writer unpickles thousands of row tuples per batch
     for encoded in map_batches(settings, batches(), batch_task(writer.formats)):
         t0 = time.perf_counter()
         read_errors = errors_per_batch.popleft()
@@ -173,6 +175,7 @@ def write_stream(items: Iterable[Article | ReadError], settings: Settings, write
             timings["write"] += time.perf_counter() - t0
         if progress is not None:
             progress(summary.articles, summary.characters)
+    gc.set_threshold(*gc_thresholds)
     summary.seconds = time.perf_counter() - t_start
     return summary
 
