@@ -80,16 +80,20 @@ def _build_index(path: Path, missing_ok: bool = False) -> None:
     typer.echo(f"khaosan: search index ready in {time.perf_counter() - t0:.1f} s ({what})", err=True)
 
 
+def _dataset_or_exit(dataset: Path) -> Path:
+    """The dataset's SQLite file, or exit 2 saying why it is not one."""
+    try:
+        return dataset_file(dataset)
+    except ValueError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+
+
 def index(
     dataset: Annotated[Path, typer.Argument(help="Dataset folder (from extract or ingest) or its khaosan.sqlite.")],
 ) -> None:
     """Build the Thai full-text search index of a dataset (serve does it on first start; ingest keeps it current)."""
-    try:
-        path = dataset_file(dataset)
-    except ValueError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from None
-    _build_index(path)
+    _build_index(_dataset_or_exit(dataset))
 
 
 def is_loopback(host: str) -> bool:
@@ -123,11 +127,7 @@ def serve(
         "Build the Thai search index first if the dataset has none (once; it stays in the file)."))] = True,
 ) -> None:
     """Browse and query a dataset in the browser (Datasette, read-only): Thai search, fact cards, map, chart."""
-    try:
-        path = dataset_file(dataset)
-    except ValueError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from None
+    path = _dataset_or_exit(dataset)
     if not is_loopback(host):
         typer.echo(f"warning: listening on {host}, not on this machine only: anyone who can reach it can read "
                    "the whole dataset (it stays read-only)", err=True)
