@@ -54,7 +54,8 @@ def create_indexes(db: sqlite3.Connection) -> None:
                 try:
                     db.execute(table.key_sql())
                 except sqlite3.IntegrityError:
-                    db.execute(table.dedupe_sql())
+                    for stmt in table.dedupe_sql():
+                        db.execute(stmt)
                     db.execute(table.key_sql())
             for stmt in table.index_sql():
                 db.execute(stmt)

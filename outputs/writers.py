@@ -12,6 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
+import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,6 +22,8 @@ from khaosan.outputs.schema import REAL, TABLES, Table
 
 if TYPE_CHECKING:
     from khaosan.outputs.encode import BatchRows
+
+log = logging.getLogger("khaosan")
 
 Row = dict[str, Any]
 Tuples = dict[str, list[tuple]]
@@ -212,6 +217,8 @@ class SqliteSink:
         from khaosan.outputs.search_index import install
         from khaosan.outputs.sqlite import create_indexes
 
+        # CREATE INDEX sorts with helper threads when allowed; at this point the workers are done.
+        self.db.execute(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
         create_indexes(self.db)
         if self.search:
             install(self.db)  # triggers for later writers; a rebuild only if the index does not line up
@@ -263,8 +270,10 @@ class DatasetWriter:
 
     def close(self) -> None:
         self.flush()
-        for sink in self.sinks.values():
-            sink.close()
+        for fmt, sink in self.sinks.items():
+            t0 = time.perf_counter()
+            sink.close()  # SQLite builds its keys and indexes here: most of the time after the last batch
+            log.debug("closed %s in %.1f s", fmt, time.perf_counter() - t0)
 
     def __enter__(self) -> DatasetWriter:
         return self
