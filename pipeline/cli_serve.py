@@ -69,7 +69,8 @@ def _build_index(path: Path, missing_ok: bool = False) -> None:
         typer.echo(f"warning: {message}: search works, but slowly (run `khaosan index` where it is writable)",
                    err=True)
         return
-    typer.echo(f"khaosan: building the Thai search index of {path} (once)...", err=True)
+    doing = "checking" if search_index.has_index(path) else "building"
+    typer.echo(f"khaosan: {doing} the Thai search index of {path} (once)...", err=True)
     t0 = time.perf_counter()
     try:
         rebuilt = search_index.build(path)
