@@ -268,6 +268,16 @@ def _name_like(columns: tuple[str, ...], text: str) -> tuple[str, list[Any]]:
     return f"({sql})", [pattern] * len(columns)
 
 
+
+def _resolved_or_like(column: str, resolved: list[str], like_columns: tuple[str, ...], text: str
+                      ) -> tuple[str, list[Any]]:
+    """Rows whose ``column`` is one of the values ``text`` resolved to (aliases, ISO codes), or that contain it."""
+    like_sql, like_params = _name_like(like_columns, text)
+    if not resolved:
+        return like_sql, like_params
+    in_sql, in_params = _in(column, resolved)
+    return f"({in_sql} OR {like_sql})", in_params + like_params
+
 def _in(column: str, values: list[str]) -> tuple[str, list[Any]]:
     return f"{{t}}.{column} IN ({', '.join('?' * len(values))})", list(values)
 
@@ -313,21 +323,9 @@ def _groups(family: str, f: QueryFilters) -> dict[str, _Group]:
     if f.role:
         group("persons").add(_name_like(("roles",), f.role))
     if f.org:
-        names = org_names(f.org)
-        like_sql, like_params = _name_like(("name", "aliases"), f.org)
-        if names:
-            in_sql, in_params = _in("name", names)
-            group("orgs").add((f"({in_sql} OR {like_sql})", in_params + like_params))
-        else:
-            group("orgs").add((like_sql, like_params))
+        group("orgs").add(_resolved_or_like("name", org_names(f.org), ("name", "aliases"), f.org))
     if f.province:
-        isos = province_isos(f.province)
-        like_sql, like_params = _name_like(("name",), f.province)
-        if isos:
-            in_sql, in_params = _in("iso", isos)
-            group("provinces").add((f"({in_sql} OR {like_sql})", in_params + like_params))
-        else:
-            group("provinces").add((like_sql, like_params))
+        group("provinces").add(_resolved_or_like("iso", province_isos(f.province), ("name",), f.province))
     if f.program:
         group("programs").add(_name_like(("name", "aliases"), f.program))
     if f.unit:
