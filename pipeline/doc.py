@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
-from typing import Any
+from operator import attrgetter
+from typing import Any, overload
 
 from khaosan.corpus.article import Article
 from khaosan.pipeline.normalize import OffsetMap, normalize
@@ -52,12 +53,16 @@ class Fact:
     attrs: dict[str, Any]  # the SCHEMA.md item fields (name/aliases/..., value/unit/...)
     mentions: list[Mention]
     doc_id: str = ""
+    _id: tuple[str, str, str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def fact_id(self) -> str:
         """Stable across runs and machines: the same article and key give the same id."""
-        raw = f"{self.doc_id}\x1f{self.family}\x1f{self.key}".encode("utf-8")
-        return hashlib.blake2b(raw, digest_size=8).hexdigest()
+        # Asked for by every output row and facts.jsonl: hashed once per (doc_id, family, key).
+        if self._id is None or self._id[:3] != (self.doc_id, self.family, self.key):
+            raw = f"{self.doc_id}\x1f{self.family}\x1f{self.key}".encode("utf-8")
+            self._id = (self.doc_id, self.family, self.key, hashlib.blake2b(raw, digest_size=8).hexdigest())
+        return self._id[3]
 
     @property
     def rules(self) -> list[str]:
@@ -83,6 +88,47 @@ class Fact:
                 "rules": rules, "evidence": self.evidence()}
 
 
+class TokenSpans(Sequence[tuple[int, int]]):
+    """Tokens as ``(start, end)`` offsets, read off the list of token boundaries.
+
+    A long article has thousands of tokens and every article is tokenized: the
+    boundaries come from one running sum in C, and a span tuple is made only
+    when a rule asks for one (most rules only ask whether an offset is a boundary).
+    """
+
+    __slots__ = ("bounds",)
+
+    def __init__(self, bounds: list[int]) -> None:
+        self.bounds = bounds  # bounds[i] is where token i starts and token i-1 ends
+
+    def __len__(self) -> int:
+        return max(0, len(self.bounds) - 1)
+
+    @overload
+    def __getitem__(self, i: int) -> tuple[int, int]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[tuple[int, int]]: ...
+
+    def __getitem__(self, i: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
+        b = self.bounds
+        if isinstance(i, slice):
+            return [(b[j], b[j + 1]) for j in range(len(self))[i]]
+        n = len(b) - 1
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError("token index out of range")
+        return b[i], b[i + 1]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, TokenSpans):
+            return self.bounds == other.bounds
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"TokenSpans({len(self)} tokens)"
+
+
 class Doc:
     """An article and everything the pipeline learned about it."""
 
@@ -92,7 +138,7 @@ class Doc:
     def __init__(self, article: Article) -> None:
         self.article = article
         self.norm, self.offsets = normalize(article.text)
-        self.tokens: list[tuple[int, int]] = []  # normalised offsets
+        self.tokens: Sequence[tuple[int, int]] = ()  # normalised offsets, in order, covering the text
         self.sentences: list[tuple[int, int]] = []  # original offsets
         self.mentions: dict[str, list[Mention]] = {}
         self.facts: dict[str, list[Fact]] = {}
@@ -110,10 +156,28 @@ class Doc:
     def doc_id(self) -> str:
         return self.article.doc_id
 
-    def set_tokens(self, spans: list[tuple[int, int]]) -> None:
-        self.tokens = spans
-        self._token_starts = set(map(itemgetter(0), spans))
-        self._token_ends = set(map(itemgetter(1), spans))
+    def set_tokens(self, spans: Sequence[tuple[int, int]]) -> None:
+        """Tokens as contiguous spans (what a tokenizer whose tokens join back into the text gives)."""
+        if not spans:
+            self.set_token_bounds([])
+            return
+        if any(a[1] != b[0] for a, b in zip(spans, spans[1:])):
+            raise ValueError("token spans must be contiguous")
+        self.set_token_bounds([s for s, _ in spans] + [spans[-1][1]])
+
+    def set_token_bounds(self, bounds: list[int]) -> None:
+        """Tokens as their boundaries: ``bounds[i]`` to ``bounds[i + 1]`` is token i."""
+        self.tokens = TokenSpans(bounds) if len(bounds) > 1 else ()
+        starts = set(bounds)
+        ends = starts.copy()
+        if bounds:
+            starts.discard(bounds[-1])  # the end of the text starts no token ...
+            ends.discard(bounds[0])  # ... and its beginning ends none
+        self._token_starts, self._token_ends = starts, ends
+
+    def drop_tokens(self) -> None:
+        """Forget the tokens (a worker's results travel without them: writers do not need them)."""
+        self.set_token_bounds([])
 
     def set_sentences(self, spans: list[tuple[int, int]]) -> None:
         self.sentences = spans

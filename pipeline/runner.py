@@ -61,14 +61,14 @@ class Pipeline:
 
     def make_doc(self, article: Article) -> Doc:
         """Normalise, tokenize and split sentences (no extraction)."""
-        from khaosan.pipeline.tokenize import token_spans
+        from khaosan.pipeline.tokenize import token_bounds
 
         if len(article.text) > self.settings.max_article_chars:
             article.text = article.text[: self.settings.max_article_chars]
         t0 = time.perf_counter()
         doc = Doc(article)
         t1 = time.perf_counter()
-        doc.set_tokens(token_spans(self.tokenize(doc.norm)))
+        doc.set_token_bounds(token_bounds(self.tokenize(doc.norm)))
         t2 = time.perf_counter()
         # Sentence boundaries are found on the normalised text (same line structure) and
         # stored as original offsets so a journalist sees the sentence as published.
@@ -123,5 +123,5 @@ def process_batch_light(pipeline: Pipeline, batch: list[Article | Failed]) -> li
     """For results that travel back from a worker: tokens stay there (writers do not need them)."""
     results = process_batch(pipeline, batch)
     for r in results:
-        r.doc.tokens = []
+        r.doc.drop_tokens()
     return results

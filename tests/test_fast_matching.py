@@ -21,7 +21,9 @@ from khaosan.extractors.programs import ProgramExtractor
 from khaosan.extractors.provinces import ProvinceExtractor
 from khaosan.extractors.word_regex import MultiScan, trie_pattern
 from khaosan.pipeline.normalize import _ONE_TO_ONE, normalize
-from khaosan.pipeline.tokenize import token_spans
+from khaosan.corpus.article import Article
+from khaosan.pipeline.doc import Doc
+from khaosan.pipeline.tokenize import token_bounds, token_spans
 
 _SEPARATORS = ["", " ", "  ", "\t", "\n", "-", " - ", "ก", "ของ", "ฯ", ".", "1", "2566", "A", "(", ")", '"', "\U0001F600"]
 
@@ -137,6 +139,29 @@ def test_normalize_translates_like_str_translate(text):
 def test_token_spans_are_running_offsets(tokens):
     ends = list(accumulate(map(len, tokens)))
     assert token_spans(tokens) == [(e - len(t), e) for t, e in zip(tokens, ends)]
+
+
+@given(st.lists(st.text(min_size=1, max_size=5), max_size=30), st.data())
+def test_token_bounds_answer_like_span_sets(tokens, data):
+    """Doc keeps token boundaries, not span tuples: every question gets the answer the spans give."""
+    spans = token_spans(tokens)
+    doc = Doc(Article(doc_id="t", text="".join(tokens)))
+    doc.set_token_bounds(token_bounds(tokens))
+    assert list(doc.tokens) == spans and len(doc.tokens) == len(spans)
+    starts, ends = {s for s, _ in spans}, {e for _, e in spans}
+    for pos in range(-1, len(doc.norm) + 2):
+        assert doc.starts_token(pos) == (not spans or pos in starts)
+        assert doc.ends_token(pos) == (not spans or pos in ends)
+    if spans:
+        i = data.draw(st.integers(-len(spans), len(spans) - 1))
+        assert doc.tokens[i] == spans[i]
+        lo, hi = data.draw(st.integers(0, len(spans))), data.draw(st.integers(0, len(spans)))
+        assert doc.tokens[lo:hi] == spans[lo:hi]
+        with pytest.raises(IndexError):
+            doc.tokens[len(spans)]
+    other = Doc(Article(doc_id="t", text="".join(tokens)))
+    other.set_tokens(spans)  # the same tokens given as spans
+    assert other.tokens == doc.tokens and other.starts_token(0) == doc.starts_token(0)
 
 
 @given(st.text(alphabet=st.sampled_from(list("กขค \t")), min_size=1, max_size=40), st.data())
