@@ -15,9 +15,13 @@ from khaosan.outputs.schema import TABLES, Table
 Row = dict[str, Any]
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
-    """A connection in WAL mode with foreign keys declared (not enforced: rows arrive per batch)."""
-    db = sqlite3.connect(path)
+def connect(path: str | Path, any_thread: bool = False) -> sqlite3.Connection:
+    """A connection in WAL mode with foreign keys declared (not enforced: rows arrive per batch).
+
+    ``any_thread``: the connection may be used (one thread at a time) from a thread other
+    than the one that opened it, as the bulk writer does when it finishes its files at once.
+    """
+    db = sqlite3.connect(path, check_same_thread=not any_thread)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=NORMAL")
     return db

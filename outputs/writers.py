@@ -186,7 +186,7 @@ class SqliteSink:
 
         path = out / "khaosan.sqlite"
         path.unlink(missing_ok=True)
-        self.db = connect(path)
+        self.db = connect(path, any_thread=True)  # closed from a thread (DatasetWriter.close)
         # The file is rebuilt from scratch by every run: a power cut may lose it, a killed
         # process does not (WAL), so skip the fsyncs that only protect against the former.
         self.db.execute("PRAGMA synchronous=OFF")
@@ -269,11 +269,21 @@ class DatasetWriter:
         self.records = []
 
     def close(self) -> None:
+        """Finish every file at once: SQLite builds its keys and indexes while Parquet writes its last
+        row groups (both run in C without the GIL), so the tail of a run is the slowest sink, not their sum."""
+        from concurrent.futures import ThreadPoolExecutor
+
         self.flush()
-        for fmt, sink in self.sinks.items():
+
+        def close_one(fmt: str) -> None:
             t0 = time.perf_counter()
-            sink.close()  # SQLite builds its keys and indexes here: most of the time after the last batch
+            self.sinks[fmt].close()
             log.debug("closed %s in %.1f s", fmt, time.perf_counter() - t0)
+
+        with ThreadPoolExecutor(max_workers=len(self.sinks) or 1, thread_name_prefix="khaosan-close") as pool:
+            futures = [pool.submit(close_one, fmt) for fmt in self.sinks]
+        for future in futures:
+            future.result()  # the first failure, once every sink has had its chance to finish
 
     def __enter__(self) -> DatasetWriter:
         return self
