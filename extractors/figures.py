@@ -19,7 +19,9 @@ month name after the number, ปี/พ.ศ. before it, น. after it), ordinals
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
@@ -75,6 +77,9 @@ FIGURE_RE = re.compile(
     rf"(?:[ \t]*(?P<unit>{_UNIT_ALT})(?:/(?P<unit2>{_UNIT_ALT}))?)?"
     rf"(?:[ \t]*(?P<post2>ขึ้นไป|โดยประมาณ))?"
 )
+# _figure unpacks m.groups() in this order
+assert tuple(FIGURE_RE.groupindex) == ("pct", "sign", "n1", "m1", "dash", "n2", "m2", "post", "unit", "unit2", "post2") \
+    and FIGURE_RE.groups == 11
 # The scan: runs of digits (a literal-class start, skipped through in C), and Thai number words
 # written glued to a unit (หนึ่งแห่ง) or carrying ล้าน (สองพันล้าน).
 _DIGIT_RUN = re.compile(r"\d[\d,.]*")
@@ -156,21 +161,20 @@ def _spans_of(rx: re.Pattern[str], norm: str) -> list[tuple[int, int]]:
 
 
 class _Blocked:
-    """Sorted, non-overlapping-agnostic spans where no figure may start (dates, URLs, slogans)."""
+    """Sorted, possibly overlapping spans where no figure may start (dates, URLs, slogans)."""
 
-    __slots__ = ("spans",)
+    __slots__ = ("spans", "_starts", "_reach")
 
     def __init__(self, spans: list[tuple[int, int]]) -> None:
         self.spans = sorted(spans)
+        self._starts = [s for s, _ in self.spans]
+        # _reach[i]: the furthest end among spans[:i + 1] (asked for every candidate: bisect, no loop)
+        self._reach = list(accumulate((e for _, e in self.spans), max))
 
     def hit(self, s: int, e: int) -> bool:
-        # spans are few (a dozen per article): a linear pass is cheaper than bisecting pairs
-        for bs, be in self.spans:
-            if bs >= e:
-                return False
-            if be > s:
-                return True
-        return False
+        # the spans starting before e are a prefix; one of them overlaps [s, e) iff its furthest end is past s
+        i = bisect_left(self._starts, e)
+        return i > 0 and self._reach[i - 1] > s
 
 
 class FigureExtractor(RuleExtractor):
@@ -222,14 +226,18 @@ class FigureExtractor(RuleExtractor):
                 taken.append((m.start(), m.end()))
         for w in _WORD_NUMBER_SCAN.scan(norm)[_WORD_NUMBER]:
             p = w.start()
-            if not doc.starts_token(p) or any(ts <= p < te for ts, te in taken):
+            if not doc.starts_token(p):
                 continue
-            m = FIGURE_RE.match(norm, p)
-            if m is not None and m.start("n1") == p:
-                made = self._figure(doc, m, blocked)
-                out.extend(made)
-                if made:
-                    taken.append((m.start(), m.end()))
+            for ts, te in taken:  # (a loop: no generator per word, most words are rejected above)
+                if ts <= p < te:
+                    break
+            else:
+                m = FIGURE_RE.match(norm, p)
+                if m is not None and m.start("n1") == p:
+                    made = self._figure(doc, m, blocked)
+                    out.extend(made)
+                    if made:
+                        taken.append((m.start(), m.end()))
         out.sort(key=lambda mention: mention.norm_start)
         # "ประมาณ 22 ชั่วโมง 20 นาที": one duration written in two units shares its qualifier
         for before, after in zip(out, out[1:]):
@@ -242,10 +250,11 @@ class FigureExtractor(RuleExtractor):
     # -- one candidate ------------------------------------------------------
     def _figure(self, doc: Doc, m: re.Match[str], blocked: _Blocked) -> list[Mention]:
         norm = doc.norm
+        # every group at once: one call instead of a dozen lookups by name per candidate
+        pct, sign, n1_text, m1, _, n2, m2, post, unit_group, unit2, post2 = m.groups()
         n1s, n1e = m.span("n1")
-        n1_text = m.group("n1")
         words = not n1_text[0].isdigit()
-        marked = m.group("pct") is not None or m.group("sign") is not None  # ร้อยละ 5, $5
+        marked = pct is not None or sign is not None  # ร้อยละ 5, $5
         if blocked.hit(n1s, n1e):
             return []
         if words and not (doc.starts_token(n1s) and (m.start("unit") == n1e or (
@@ -253,12 +262,12 @@ class FigureExtractor(RuleExtractor):
             # number words are written glued to their classifier (หนึ่งแห่ง, สามปี); anything else is a
             # word that merely contains them: สามารถ, ห้าง, พันธมิตร, ร้อยเอ็ด (a province), นาพันสาม
             return []
-        if not marked and self._not_a_quantity(doc, m, n1s, n1e, n1_text, words):
+        if not marked and self._not_a_quantity(doc, m, n1s, n1e, n1_text, words, m1, unit_group):
             return []
 
         # -- unit ------------------------------------------------------------
         unit = kind = None
-        unit_form = m.group("unit")
+        unit_form = unit_group
         end = m.end("unit") if unit_form else -1
         if unit_form:
             ue = m.end("unit")
@@ -272,50 +281,50 @@ class FigureExtractor(RuleExtractor):
                     return []  # บ้านกลางอ่าว 1 หมู่ที่ 13: the unit word is an ordinal marker
                 if unit == "THB" and _WEIGHT_BEFORE.start(norm, m.start()) is not None:
                     unit, kind = unit_form, "measure"  # ทองคำหนัก 2 บาท: baht as a gold weight
-                second = m.group("unit2")
+                second = unit2
                 if second and kind == "measure" and _KIND_OF.get(second) in ("measure", "time"):
                     unit, end = f"{unit_form}/{second}", m.end("unit2")  # ไมโครกรัม/ลูกบาศก์เมตร
-        if m.group("pct"):
+        if pct:
             unit, kind = PERCENT, "percent"
-        if m.group("sign") and kind != "currency":
-            unit, kind = _SIGN_OF[m.group("sign")], "currency"
-        if words and not unit and not m.group("m1") and "ล้าน" not in n1_text:
+        if sign and kind != "currency":
+            unit, kind = _SIGN_OF[sign], "currency"
+        if words and not unit and not m1 and "ล้าน" not in n1_text:
             return []
-        if unit is None and _LIST_ITEM.match(norm, n1e) and not m.group("m1"):
+        if unit is None and _LIST_ITEM.match(norm, n1e) and not m1:
             return []  # "2." / "2)" opening a list item
 
         # -- value -------------------------------------------------------------
         v1 = parse_number(n1_text)
         if v1 is None:
             return []
-        mult1 = multiplier_value(m.group("m1") or "")
-        mult2 = multiplier_value(m.group("m2") or "")
+        mult1 = multiplier_value(m1 or "")
+        mult2 = multiplier_value(m2 or "")
         if unit_form in _ABBREVIATED_MILLION_BAHT:  # 350 ลบ. = 350 ล้านบาท
             mult1, mult2 = mult1 * BIG, mult2 * BIG
         elif unit_form in _SATANG:  # 40 สต. = 0.40 บาท
             mult1, mult2 = mult1 * SATANG, mult2 * SATANG
-        if m.group("m2") and not m.group("m1"):
+        if m2 and not m1:
             mult1 = mult2  # 10-20 ล้านบาท: the multiplier applies to both ends
         if unit_form and kind in ("time", "measure", "count") and norm.startswith("ครึ่ง", m.end("unit")) \
-                and not m.group("n2"):
+                and not n2:
             v1 += HALF  # 2 ปีครึ่ง, 2 ชั่วโมงครึ่ง
             end = m.end("unit") + len("ครึ่ง")
         if kind == "percent" and not marked and norm[n1s - 1:n1s] == "-" and norm[n1s - 2:n1s - 1] in (" ", "\t", "\n"):
             v1 = -v1  # เศรษฐกิจขยายตัว -1.5%: a negative change
         values = [v1 * mult1]
-        num_end = m.end("m1") if m.group("m1") else n1e
-        if m.group("n2"):
-            v2 = parse_number(m.group("n2"))
-            v2 = None if v2 is None else v2 * (mult2 if m.group("m2") else mult1)
+        num_end = m.end("m1") if m1 else n1e
+        if n2:
+            v2 = parse_number(n2)
+            v2 = None if v2 is None else v2 * (mult2 if m2 else mult1)
             if v2 is not None and v2 > values[0]:
                 values.append(v2)
-                num_end = m.end("m2") if m.group("m2") else m.end("n2")
+                num_end = m.end("m2") if m2 else m.end("n2")
             elif unit_form:
                 return []  # "3-1 คน"? a score or a code, not a range
         if unit is None:
             # An amount without a currency word is baht when a multiplier of a million or more
             # makes it money in news usage (3 พันล้าน, 4.74 หมื่นล้าน), or a money word precedes it.
-            big = (m.group("m1") or m.group("m2") or words) and values[0] >= BIG
+            big = (m1 or m2 or words) and values[0] >= BIG
             if not big and (words or not self._money_word_before(norm, m.start())):
                 return []
             q = num_end
@@ -323,7 +332,7 @@ class FigureExtractor(RuleExtractor):
                 q += 1
             if not big and _is_thai_letter(norm[q:q + 1]) and not _NEXT_WORD.match(norm, q):
                 return []  # เงินเดือน 5,300 เชคเกล: a unit we do not know follows, not baht
-            if m.group("n2") and len(values) == 1:
+            if n2 and len(values) == 1:
                 return []
             unit, kind = "THB", "currency"
         if end < 0:
@@ -336,11 +345,11 @@ class FigureExtractor(RuleExtractor):
         if found is not None and (doc.starts_token(found[0]) or not _is_thai_letter(norm[found[0] - 1:found[0]])):
             qualifier = _QUALIFIER_BEFORE[found[1]]
             start = found[0]
-        if m.group("post") and (m.group("unit") is None or m.start("post") < m.start("unit")):
-            qualifier = qualifier or _QUALIFIER_AFTER.get(m.group("post"))
+        if post and (unit_group is None or m.start("post") < m.start("unit")):
+            qualifier = qualifier or _QUALIFIER_AFTER.get(post)
             end = max(end, m.end("post"))
-        if m.group("post2") and unit_form:
-            qualifier = qualifier or _QUALIFIER_AFTER.get(m.group("post2"))
+        if post2 and unit_form:
+            qualifier = qualifier or _QUALIFIER_AFTER.get(post2)
             end = max(end, m.end("post2"))
 
         line_start = norm.rfind("\n", 0, start) + 1
@@ -369,7 +378,8 @@ class FigureExtractor(RuleExtractor):
         return bool(_MONEY_WORD.search(norm, max(0, end - 20), end))
 
     @staticmethod
-    def _not_a_quantity(doc: Doc, m: re.Match[str], n1s: int, n1e: int, n1_text: str, words: bool) -> bool:
+    def _not_a_quantity(doc: Doc, m: re.Match[str], n1s: int, n1e: int, n1_text: str, words: bool,
+                        m1: str | None, unit_group: str | None) -> bool:
         """Context that makes a number an ordinal, a code, a name, a time or part of a date."""
         norm = doc.norm
         prev, prev2 = norm[n1s - 1:n1s], norm[n1s - 2:n1s - 1]
@@ -380,15 +390,16 @@ class FigureExtractor(RuleExtractor):
             return True  # กม. 15+200
         if prev == "-" and prev2 and not prev2.isspace() and prev2 != "%":  # 0.7%-1.4% is a range
             return True
-        if prev == "-" and _KIND_OF.get(m.group("unit") or "") != "percent":
+        if prev == "-" and _KIND_OF.get(unit_group or "") != "percent":
             q = n1s - 1
             while q > 0 and norm[q - 1] in " \t":
                 q -= 1
             if q > 0 and norm[q - 1].isalpha():
                 return True  # โควิด -19, COVID -19: a name (but ขยายตัว -2.3% is a negative change)
-        chunk_start = max(norm.rfind(" ", 0, n1s), norm.rfind("\n", 0, n1s), norm.rfind("\t", 0, n1s)) + 1
-        if norm.startswith("#", chunk_start):
-            return True  # #ช่วย24ชั่วโมง: a hashtag
+        if norm.rfind("#", 0, n1s) >= 0:  # (most articles have no "#": skip the three searches back)
+            chunk_start = max(norm.rfind(" ", 0, n1s), norm.rfind("\n", 0, n1s), norm.rfind("\t", 0, n1s)) + 1
+            if norm.startswith("#", chunk_start):
+                return True  # #ช่วย24ชั่วโมง: a hashtag
         q = n1s
         while q > 0 and norm[q - 1] in " \t":
             q -= 1
@@ -401,8 +412,8 @@ class FigureExtractor(RuleExtractor):
         if len(n1_text) in (2, 4) and _month_before(norm, n1s):
             return True  # กุมภาฯ 68, ธ.ค. 2566: a year after a month name
         nxt = norm[n1e:n1e + 1]
-        if nxt and nxt.isascii() and nxt.isalpha() and not m.group("m1") and not (
-                m.group("unit") and m.start("unit") == n1e):
+        if nxt and nxt.isascii() and nxt.isalpha() and not m1 and not (
+                unit_group and m.start("unit") == n1e):
             return True  # 5G, 3D, 4K
         if nxt in ("/", "+", ":") and norm[n1e + 1:n1e + 2].isdigit():
             return True  # 99/1, กม. 15+200, 10:30
@@ -414,9 +425,9 @@ class FigureExtractor(RuleExtractor):
         mm = MONTH_RE.match(norm, gap)
         if mm and not month_tail_of_abbreviation(norm, gap):
             return True  # a day before a month name, even one the dates family did not report
-        if not m.group("unit") and _TIME_AFTER.match(norm, n1e):
+        if not unit_group and _TIME_AFTER.match(norm, n1e):
             return True  # 10.00 น.
-        if _KIND_OF.get(m.group("unit") or "") in ("percent", "currency"):
+        if _KIND_OF.get(unit_group or "") in ("percent", "currency"):
             return False  # อยู่ที่ 87%, ระดับ 60%, เดิมที่ 260 บาท: ordinals never carry a per cent or a currency
         start = m.start()
         found = _NOT_AFTER.find(norm, start)
@@ -429,10 +440,10 @@ class FigureExtractor(RuleExtractor):
         q = start
         while q > 0 and norm[q - 1] in " \t":
             q -= 1
-        if norm.endswith("ที่", 0, q) and not m.group("m1") and n1_text.isdigit():
+        if norm.endswith("ที่", 0, q) and not m1 and n1_text.isdigit():
             if doc.starts_token(q - 3) and not norm[max(0, q - 12):q - 3].rstrip().endswith(_ORDINAL_OK_BEFORE):
                 return True  # ที่ 3: an ordinal (but อยู่ที่ 3 ล้านคน is a quantity)
-        if q > 0 and norm[q - 1] in "\"'" and not m.group("m1"):
+        if q > 0 and norm[q - 1] in "\"'" and not m1:
             return True  # "3 แกน สร้างอนาคต": a quoted name
         if words and _RELATION_BEFORE.start(norm, start) is not None:
             return True

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # 66,000 / 1,224.8801 / 3.5 / 446 — a comma group must be three digits, so "1,2" is two numbers.
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -64,6 +65,8 @@ def parse_thai_words(text: str) -> Decimal | None:
     return Decimal(total + current + (pending or 0))
 
 
+# Memoised: every figure candidate asks (mostly for "" and a few words); Decimals are immutable.
+@lru_cache(maxsize=1024)
 def multiplier_value(text: str) -> Decimal:
     """``"แสนล้าน"`` → 10**11; ``""`` → 1."""
     value = Decimal(1)
@@ -81,6 +84,8 @@ def to_number(value: Decimal) -> int | float:
     return float(value.normalize())
 
 
+# Memoised: the same numbers (1, 2566, 100) come back in article after article.
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> Decimal | None:
     """Digits or Thai number words; None if neither."""
     text = text.strip()
