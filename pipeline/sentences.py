@@ -23,16 +23,11 @@ MAX_SENTENCE = 400  # past this, any space ends it
 def _rules_line(line: str, offset: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
-    # No sentence is shorter than MIN_WIDE_SENTENCE, so the search for the next break starts
-    # that far on: most spaces in Thai text are never looked at (this was the hot loop).
-    pos = MIN_WIDE_SENTENCE
-    search = _SPACE.search
-    while (m := search(line, pos)) is not None:
+    for m in _SPACE.finditer(line):
         ms, me = m.span()
-        pos = me
-        if line[ms - 1] in " \t":
-            continue  # the tail of a run of spaces that began too close to the sentence start
         length = ms - start
+        if length < MIN_WIDE_SENTENCE:
+            continue  # too short to end at any space (most spaces: checked first, it is the hot loop)
         if length < MAX_SENTENCE:
             wide = me - ms > 1  # two spaces: the usual Thai sentence break in press releases
             # A space after a Thai word, once the sentence is long enough, is a sentence break;
@@ -41,7 +36,6 @@ def _rules_line(line: str, offset: int) -> list[tuple[int, int]]:
                 continue
         spans.append((offset + start, offset + ms))
         start = me
-        pos = me + MIN_WIDE_SENTENCE
     if start < len(line):
         spans.append((offset + start, offset + len(line.rstrip())))
     return [s for s in spans if s[1] > s[0]]

@@ -189,35 +189,3 @@ def test_word_pairs_match_the_look_behind_pattern(pieces):
     text = "".join(pieces)
     spans = lambda ms: [(m.span(1), m.span(2), m.group(1), m.group(2)) for m in ms]  # noqa: E731
     assert spans(word_pairs(text)) == spans(_WORD_PAIR.finditer(text))
-
-
-def _rules_line_plain(line: str, offset: int) -> list[tuple[int, int]]:
-    """The sentence splitter's line rule looking at every space (what the fast version skips ahead of)."""
-    from khaosan.pipeline import sentences as S
-
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in re.finditer(r"[ \t]+", line):
-        ms, me = m.span()
-        length = ms - start
-        if length < S.MIN_WIDE_SENTENCE:
-            continue
-        if length < S.MAX_SENTENCE:
-            wide = me - ms > 1
-            if length < (S.MIN_WIDE_SENTENCE if wide else S.MIN_SENTENCE) or not S._ends_clause(line, ms, line[me:me + 1]):
-                continue
-        spans.append((offset + start, offset + ms))
-        start = me
-    if start < len(line):
-        spans.append((offset + start, offset + len(line.rstrip())))
-    return [s for s in spans if s[1] > s[0]]
-
-
-@settings(max_examples=300)
-@given(st.lists(st.sampled_from(["ก" * 7, "ขค" * 13, "นาย", "จ.", "2566", " ", "  ", "\t", " \t ", "ง" * 41]),
-                max_size=60))
-def test_sentence_split_skipping_ahead_matches_every_space(parts):
-    from khaosan.pipeline.sentences import _rules_line
-
-    line = "".join(parts).lstrip(" \t")
-    assert _rules_line(line, 5) == _rules_line_plain(line, 5)
