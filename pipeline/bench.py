@@ -105,10 +105,13 @@ def _pipeline(corpus: Path, limit: int | None, workers: int) -> dict:
             n += 1
             yield item
 
+    marks: list[tuple[float, int]] = []  # (seconds since start, characters written) after each batch
+
     with tempfile.TemporaryDirectory() as out:
         t0, c0 = time.perf_counter(), time.process_time()
         writer = DatasetWriter(Path(out), settings.formats, settings.batch_size, settings.search_index)
-        summary = write_stream(reading(), settings, writer, timings=stages)
+        summary = write_stream(reading(), settings, writer, timings=stages,
+                               progress=lambda n, chars: marks.append((time.perf_counter() - t0, chars)))
         t = time.perf_counter()
         writer.close()
         stages["write"] += time.perf_counter() - t
@@ -121,7 +124,21 @@ def _pipeline(corpus: Path, limit: int | None, workers: int) -> dict:
     # against the wall time says how close the one writer is to being the bottleneck.
     return {"articles": summary.articles, "chars": summary.characters, "wall": wall, "cpu": cpu,
             "worker_peak_mib": summary.worker_peak_mib, "stages": dict(stages) if workers <= 1 else {},
-            "main_cpu": main_cpu if workers > 1 else None}
+            "main_cpu": main_cpu if workers > 1 else None, "phases": _phases(marks, wall)}
+
+
+def _phases(marks: list[tuple[float, int]], wall: float) -> dict[str, float] | None:
+    """Start-up (until the first batch is written), the steady rate between first and last batch, and the finish.
+
+    A short run's speed-up from more workers is capped by the fixed start-up
+    (loading the rules in every worker) and finish (building the SQLite indexes):
+    the steady rate shows what the workers themselves gain.
+    """
+    if len(marks) < 3:
+        return None
+    (t_first, c_first), (t_last, c_last) = marks[0], marks[-1]
+    return {"startup": t_first, "steady_chars_per_s": (c_last - c_first) / max(t_last - t_first, 1e-9),
+            "finish": wall - t_last}
 
 
 KINDS: dict[str, Callable[[Path, int | None, int], dict]] = {
@@ -164,6 +181,19 @@ def format_rows(rows: list[dict]) -> str:
             out.append(f"\n{r['name']}: main process (read, hand out, write) {r['main_cpu']:.2f} s CPU "
                        f"= {100 * r['main_cpu'] / (r['wall'] or 1e-9):.0f} % of one core; "
                        f"workers {r['cpu'] - r['main_cpu']:.2f} s CPU")
+    phased = [r for r in rows if r.get("phases")]
+    if phased:
+        out.append("\nphases: start-up (to the first batch written), steady rate (first to last batch), finish:")
+        for r in phased:
+            ph = r["phases"]
+            out.append(f"  {r['name']:<12} start-up {ph['startup']:5.2f} s   steady {ph['steady_chars_per_s'] / 1e6:6.3f} "
+                       f"Mchar/s   finish {ph['finish']:5.2f} s")
+        base = next((r for r in phased if r["name"] == "pipeline-1"), None)
+        for r in phased:
+            if base is not None and r is not base:
+                out.append(f"  steady-state speed-up of {r['name']} over pipeline-1: "
+                           f"{r['phases']['steady_chars_per_s'] / base['phases']['steady_chars_per_s']:.2f}x "
+                           f"(end to end {base['wall'] / (r['wall'] or 1e-9):.2f}x)")
     for r in rows:
         if r.get("stages"):
             total = sum(r["stages"].values()) or 1e-9

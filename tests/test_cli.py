@@ -70,3 +70,25 @@ def test_evaluate_command(extracted, tmp_path):
 def test_missing_input_is_an_error(tmp_path):
     res = _run("extract", str(tmp_path / "nope"), "--out", str(tmp_path / "o"))
     assert res.returncode != 0 and "no such file" in res.stderr
+
+
+def test_bench_prints_throughput_phases_and_stages():
+    """The benchmark runs the pipeline with 1 and 2 workers and reports where a short run's time goes."""
+    import os
+
+    from khaosan.pipeline.bench import _phases
+
+    env = {**os.environ, "KHAOSAN_BATCH_SIZE": "2"}  # several batches from the small sample corpus
+    res = subprocess.run([sys.executable, "-m", "khaosan.pipeline.cli", "bench", "corpus/samples", "--only",
+                          "read,pipeline", "--workers", "2"], capture_output=True, text=True, timeout=300, env=env,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert res.returncode == 0, res.stderr
+    rows = {line.split()[0]: line.split() for line in res.stdout.splitlines() if line.startswith(("read", "pipeline-"))}
+    assert rows["pipeline-1"][1] == rows["pipeline-2"][1] == rows["read"][1]  # the same articles in every run
+    assert "steady-state speed-up of pipeline-2 over pipeline-1" in res.stdout
+    assert "per-stage breakdown (pipeline-1)" in res.stdout and "extract:figures" in res.stdout
+
+    # start-up is the time to the first batch, the steady rate runs from first to last batch, finish is the rest
+    assert _phases([(1.0, 100), (2.0, 300), (3.0, 500)], 3.5) == {
+        "startup": 1.0, "steady_chars_per_s": 200.0, "finish": 0.5}
+    assert _phases([(1.0, 100)], 2.0) is None  # one batch has no steady rate
