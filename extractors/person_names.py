@@ -70,7 +70,7 @@ class DocContext:
     """What the role parser needs to know about the document being read."""
 
     __slots__ = ("doc", "norm", "org_at", "org_spans", "finder", "_titles", "person_starts", "ministries",
-                 "found")
+                 "found", "runs", "clauses")
 
     def __init__(self, doc: Doc, finder: NameFinder) -> None:
         self.doc = doc
@@ -87,6 +87,10 @@ class DocContext:
         self.ministries: list[tuple[int, str]] = sorted(
             (s, name) for s, (_, name) in self.org_at.items() if name in ministries)
         self._titles: dict[int, tuple[int, list[str]] | None] = {}
+        # Both passes over the titled names ask the same questions at the same offsets: the answers
+        # that do not depend on what a pass knows are kept (NameFinder._run, _clause_inside).
+        self.runs: dict[int, tuple[int, int]] = {}  # name start -> (end of its letters, where the name ends)
+        self.clauses: dict[tuple[int, int], bool] = {}
         self.person_starts: set[int] = set()
         # The matches of the finder's word-list patterns (titles, roles, cabinet names), found in
         # one pass over the text; read by both name passes.
@@ -192,10 +196,25 @@ class NameFinder:
     def _run(self, ctx: DocContext, s: int, known_first: set[str] | None = None) -> int:
         """End of the name word starting at ``s``: letters up to a non-letter, cut before a
         clause word, title or role glued to it (ดร.สาธิตกล่าวว่า → สาธิต)."""
+        got = ctx.runs.get(s)
+        if got is None:
+            got = ctx.runs[s] = self._cut_run(ctx, s, None)
+        run_end, end = got
+        if known_first:
+            # The known first names change the answer only when one of them is a proper prefix
+            # of the run (the only strings the cuts below compare with them).
+            norm = ctx.norm
+            for f in known_first:
+                if len(f) < run_end - s and norm.startswith(f, s):
+                    return self._cut_run(ctx, s, known_first)[1]
+        return end
+
+    def _cut_run(self, ctx: DocContext, s: int, known_first: set[str] | None) -> tuple[int, int]:
+        """(end of the letters at ``s``, end of the name word there): see :meth:`_run`."""
         norm = ctx.norm
         m = _RUN.match(norm, s)
         if not m:
-            return s
+            return s, s
         end = m.end()
         run = norm[s:end]
         lex = self.lex
@@ -206,16 +225,16 @@ class NameFinder:
             if not ctx.doc.starts_token(k):
                 continue
             if lex.glued_re.match(norm, k) or ctx.title_at(k) or self._long_role_at(norm, k):
-                return k
+                return end, k
             if not listed and lex.clause_re.match(norm, k) and (
                     norm[s:k] in lex.first_names or fold_name(norm[s:k]) in lex.cabinet_by_first
                     or (known_first and norm[s:k] in known_first)):
-                return k
+                return end, k
         if known_first:
             for f in sorted(known_first, key=len, reverse=True):
                 if end - s > len(f) and norm.startswith(f, s) and ctx.doc.starts_token(s + len(f)):
-                    return s + len(f)
-        return end
+                    return end, s + len(f)
+        return end, end
 
     def _long_role_at(self, norm: str, k: int) -> bool:
         m = self.roles.head_at(norm, k)
@@ -435,13 +454,21 @@ class NameFinder:
 
     def _clause_inside(self, ctx: DocContext, s: int, e: int) -> bool:
         """A clause word (ไม่, ที่, ใน, ถูก...) starts a token of norm[s:e] and ends on a token end."""
-        norm = ctx.norm
-        for k in range(s, e):
-            if ctx.doc.starts_token(k):
-                for rx in (self.lex.clause_re, self.lex.glued_re):
-                    c = rx.match(norm, k, e)
-                    if c and ctx.doc.ends_token(c.end()):
-                        return True
+        got = ctx.clauses.get((s, e))
+        if got is None:
+            got = ctx.clauses[s, e] = self._find_clause_inside(ctx, s, e)
+        return got
+
+    def _find_clause_inside(self, ctx: DocContext, s: int, e: int) -> bool:
+        # Each word list's regex searches (skipping in C) for the offsets where one of its words is
+        # written, rather than matching at every offset; the token tests run there only.
+        norm, doc = ctx.norm, ctx.doc
+        for rx in (self.lex.clause_re, self.lex.glued_re):
+            k = s
+            while (c := rx.search(norm, k, e)) is not None:
+                if doc.starts_token(c.start()) and doc.ends_token(c.end()):
+                    return True
+                k = c.start() + 1
         return False
 
     def _unknown_piece(self, ctx: DocContext, s: int, e: int) -> bool:
