@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -87,6 +87,23 @@ class _Hit:
     names: list[str]  # candidate canonical names (several only for ambiguous acronyms)
     kind: str = ""  # type when known
     full: bool = False  # the surface is a full name (as written, no abbreviation), not an alias
+
+
+class _TokenIndex:
+    """``bisect_left(tokens, (pos, -1))`` kept per offset for one article (the index of the token
+    starting at ``pos``, or of the first token after it)."""
+
+    __slots__ = ("tokens", "_at")
+
+    def __init__(self, tokens: Sequence[tuple[int, int]]) -> None:
+        self.tokens = tokens
+        self._at: dict[int, int] = {}
+
+    def __call__(self, pos: int) -> int:
+        i = self._at.get(pos)
+        if i is None:
+            i = self._at[pos] = bisect.bisect_left(self.tokens, (pos, -1))
+        return i
 
 
 class OrgExtractor(RuleExtractor):
@@ -224,7 +241,8 @@ class OrgExtractor(RuleExtractor):
                     or body.strip() in _COMPANY_STOP:
                 continue
             bs = m.start("body")
-            toks = [text[a:b] for a, b in doc.tokens[bisect.bisect_left(doc.tokens, (bs, -1)):] [:40]
+            i = bisect.bisect_left(doc.tokens, (bs, -1))
+            toks = [text[a:b] for a, b in doc.tokens[i:i + 40]  # (not [i:][:40]: a span per token to the end)
                     if a < bs + len(body)] if doc.tokens else body.split()
             if any(t in _COMPANY_STOP for t in toks):
                 continue
@@ -241,6 +259,7 @@ class OrgExtractor(RuleExtractor):
                   head_matches: list[re.Match[str]]) -> None:
         gaz_ends = {h.start: h.end for h in hits if h.full}
         gaz_end_set = {h.end for h in hits if len(h.names) == 1}
+        token_index = _TokenIndex(doc.tokens)  # _scan and _specific look up the same body starts
         for m in head_matches:
             s, hend = m.span()
             head = m.group()
@@ -258,10 +277,10 @@ class OrgExtractor(RuleExtractor):
                 continue
             if head in self.abbrev and head == "ม." and not re.match(r"[\u0e01-\u0e2e][\u0e01-\u0e4e]{2,}", text[hend:hend + 3]):
                 continue  # ม.1, ม.ค.: a school grade or a month, not มหาวิทยาลัย
-            end, qualified = self._scan(doc, text, s, hend, gaz_starts, spec["max_tokens"])
+            end, qualified = self._scan(doc, text, s, hend, gaz_starts, spec["max_tokens"], token_index)
             if end <= hend:
                 continue
-            if not self._specific(doc, spec, hend, end, qualified):
+            if not self._specific(doc, spec, hend, end, qualified, token_index):
                 continue
             gaz_end = gaz_ends.get(s)
             if gaz_end is not None and (end <= gaz_end or not qualified):
@@ -300,7 +319,7 @@ class OrgExtractor(RuleExtractor):
         return None
 
     def _scan(self, doc: Doc, text: str, s: int, pos: int, gaz_starts: set[int],
-              max_tokens: int = 12) -> tuple[int, bool]:
+              max_tokens: int = 12, token_index: _TokenIndex | None = None) -> tuple[int, bool]:
         """Where a name that starts at ``s`` with its head ending at ``pos`` ends; and whether a qualifier ended it.
 
         Returns an end <= ``pos`` when the run of words is too long to be a name (a description).
@@ -316,7 +335,7 @@ class OrgExtractor(RuleExtractor):
                 if q and q.end() > run.end() and text[run.end()] in " \t" and not q.group().lstrip().startswith("จ"):
                     return q.end(), True
                 return run.end(), False
-        i = bisect.bisect_left(tokens, (pos, -1))
+        i = (token_index or _TokenIndex(tokens))(pos)
         end = pos
         limit = s + 90
         count = 0
@@ -363,7 +382,9 @@ class OrgExtractor(RuleExtractor):
             if tok.endswith("ฯ") or tok in self.final:
                 break
         # A name never ends on a joining word (…กำกับดูแลและ).
-        j = bisect.bisect_left(tokens, (end, -1)) - 1
+        # Tokens cover the text: token i starts where the last token taken (or pos) ends, so the
+        # token ending at `end` is i - 1 (no second bisect).
+        j = i - 1
         while j >= 0 and tokens[j][1] == end and tokens[j][0] > pos and text[tokens[j][0]:end] in _NO_END:
             end = tokens[j][0]
             j -= 1
@@ -383,12 +404,13 @@ class OrgExtractor(RuleExtractor):
             i += 1
         return b
 
-    def _specific(self, doc: Doc, spec: dict[str, Any], s: int, e: int, qualified: bool) -> bool:
+    def _specific(self, doc: Doc, spec: dict[str, Any], s: int, e: int, qualified: bool,
+                  token_index: _TokenIndex | None = None) -> bool:
         """Not a generic reference: something is named after the head (text[s:e] is the body)."""
         body = doc.norm[s:e].strip()
         if len(fold(body)) < spec["min_body"]:
             return False
-        i = bisect.bisect_left(doc.tokens, (s, -1))
+        i = (token_index or _TokenIndex(doc.tokens))(s)
         first = doc.norm[s:doc.tokens[i][1]] if i < len(doc.tokens) and doc.tokens[i][0] == s else body
         if first in self.stop or first in self.weak:
             return False
