@@ -158,10 +158,12 @@ def lexicon() -> Lexicon:
     words = thai_words()
     # A word is a compound when one of its proper prefixes is a title: looking up each prefix
     # in a set is linear in the word list (testing every title against every word took a second).
+    # (str.startswith with the tuple of titles first: one C call that rules out almost every word)
     prefix_titles = frozenset(t for t in title_forms if len(t) >= 2 and "." not in t)
+    title_starts = tuple(prefix_titles)
     compounds = frozenset(
         w for w in words
-        if w not in title_forms and "." not in w
+        if w.startswith(title_starts) and w not in title_forms and "." not in w
         and any(w[:k] in prefix_titles for k in range(2, len(w)))
     )
     clause = sorted(set(CLAUSE_WORDS), key=len, reverse=True)

@@ -46,15 +46,31 @@ def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None,
             node = node.setdefault(ch, {})
         node[_END] = guards.get(w, "")
 
+    # Every extractor's start-up builds its tries (tens of thousands of nodes): each character's
+    # pattern is made once, and a chain of single children (a word's own tail) is written out in
+    # a loop rather than one call per letter.
+    escaped: dict[str, str] = {}
+
+    def esc(ch: str) -> str:
+        got = escaped.get(ch)
+        if got is None:
+            got = escaped[ch] = char_regex(ch)
+        return got
+
     def build(node: dict) -> str:
-        alts = [char_regex(ch) + build(child) for ch, child in sorted(node.items()) if ch != _END]
+        head = []
+        while len(node) == 1 and _END not in node:
+            ((ch, node),) = node.items()
+            head.append(esc(ch))
+        alts = [esc(ch) + build(child) for ch, child in sorted(node.items()) if ch != _END]
         if _END not in node:
-            return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        guard = node[_END]
-        if not alts:
-            return guard
-        # a word ends here: longer continuations first, then the end (with its guard)
-        return "(?:" + "|".join(alts + [guard]) + ")"
+            body = "(?:" + "|".join(alts) + ")"  # two or more branches (or no word at all)
+        elif not alts:
+            body = node[_END]
+        else:
+            # a word ends here: longer continuations first, then the end (with its guard)
+            body = "(?:" + "|".join(alts + [node[_END]]) + ")"
+        return "".join(head) + body
 
     return build(root)
 

@@ -5,6 +5,8 @@ obvious loop it replaced.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,6 +16,7 @@ from khaosan.extractors import figures
 from khaosan.extractors.person_lexicon import fold_name
 from khaosan.extractors.person_names import _RUN, DocContext
 from khaosan.extractors.persons import PersonExtractor
+from khaosan.extractors.word_regex import trie_pattern
 from khaosan.pipeline.doc import Doc
 
 _SPAN = st.tuples(st.integers(0, 60), st.integers(0, 20)).map(lambda t: (t[0], t[0] + t[1]))
@@ -100,3 +103,35 @@ def test_person_run_and_clause_answers_as_the_plain_loops(person_finder, parts, 
         # the same offset asked first without, then with the article's known first names, and again
         for kf in (None, known_first, set(), known_first):
             assert person_finder._run(ctx, s, kf) == _run_plain(person_finder, ctx, s, kf)
+
+
+# -- start-up: the trie pattern ------------------------------------------------------------------
+def _trie_pattern_plain(words, guards=None, char_regex=re.escape) -> str:
+    guards = guards or {}
+    root: dict = {}
+    for w in set(words):
+        if not w:
+            continue
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = guards.get(w, "")
+
+    def build(node: dict) -> str:
+        alts = [char_regex(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if "" not in node:
+            return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        guard = node[""]
+        if not alts:
+            return guard
+        return "(?:" + "|".join(alts + [guard]) + ")"
+
+    return build(root)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="กขคa. ", max_size=6), max_size=12), st.booleans())
+def test_trie_pattern_is_the_plain_trie(words, loose):
+    guards = {w: "(?![ก-ฮ])" for w in words[::2]}
+    char_regex = (lambda ch: r"\s+" if ch == " " else re.escape(ch)) if loose else re.escape
+    assert trie_pattern(words, guards, char_regex) == _trie_pattern_plain(words, guards, char_regex)
