@@ -359,10 +359,10 @@ class NameFinder:
             for s, e in _find_name(norm, first, last):
                 hits.append(NameHit(s, e, first, last, [], "persons/repeated_name", f"{first} {last}"))
         for m in word_pairs(norm):
-            s1, e1, s2, e2 = m.start(1), m.end(1), m.start(2), m.end(2)
-            first, last = m.group(1), m.group(2)
+            first, last = m.groups()
             if first not in lex.first_names and last not in lex.cabinet_surnames:
-                continue
+                continue  # (most pairs: tested before their offsets are read)
+            s1, s2, e2 = m.start(1), m.start(2), m.end(2)
             if _COUNT_BEFORE.search(norm, max(0, s1 - 12), s1):
                 continue  # "120 ราย ..." : a classifier after a number, not a first name
             if first not in lex.first_names and not (

@@ -93,7 +93,10 @@ class ProgramExtractor(NameRules, RuleExtractor):
         urls = _urls(text)
 
         def in_url(s: int, e: int) -> bool:
-            return any(us < e and s < ue for us, ue in urls)
+            for us, ue in urls:  # (a loop: asked for every cue, and most articles have no URL)
+                if us < e and s < ue:
+                    return True
+            return False
 
         scanned = self._text_scan.scan(text)
         found: list[Mention] = []
