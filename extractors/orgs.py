@@ -19,9 +19,8 @@ resolve into one fact with the other spellings seen as ``aliases``.
 """
 from __future__ import annotations
 
-import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -87,23 +86,6 @@ class _Hit:
     names: list[str]  # candidate canonical names (several only for ambiguous acronyms)
     kind: str = ""  # type when known
     full: bool = False  # the surface is a full name (as written, no abbreviation), not an alias
-
-
-class _TokenIndex:
-    """``bisect_left(tokens, (pos, -1))`` kept per offset for one article (the index of the token
-    starting at ``pos``, or of the first token after it)."""
-
-    __slots__ = ("tokens", "_at")
-
-    def __init__(self, tokens: Sequence[tuple[int, int]]) -> None:
-        self.tokens = tokens
-        self._at: dict[int, int] = {}
-
-    def __call__(self, pos: int) -> int:
-        i = self._at.get(pos)
-        if i is None:
-            i = self._at[pos] = bisect.bisect_left(self.tokens, (pos, -1))
-        return i
 
 
 class OrgExtractor(RuleExtractor):
@@ -241,9 +223,9 @@ class OrgExtractor(RuleExtractor):
                     or body.strip() in _COMPANY_STOP:
                 continue
             bs = m.start("body")
-            i = bisect.bisect_left(doc.tokens, (bs, -1))
+            i = doc.token_index(bs)
             toks = [text[a:b] for a, b in doc.tokens[i:i + 40]  # (not [i:][:40]: a span per token to the end)
-                    if a < bs + len(body)] if doc.tokens else body.split()
+                    if a < bs + len(body)] if doc.tokenized else body.split()
             if any(t in _COMPANY_STOP for t in toks):
                 continue
             head = m.group("head")
@@ -259,7 +241,6 @@ class OrgExtractor(RuleExtractor):
                   head_matches: list[re.Match[str]]) -> None:
         gaz_ends = {h.start: h.end for h in hits if h.full}
         gaz_end_set = {h.end for h in hits if len(h.names) == 1}
-        token_index = _TokenIndex(doc.tokens)  # _scan and _specific look up the same body starts
         for m in head_matches:
             s, hend = m.span()
             head = m.group()
@@ -277,10 +258,10 @@ class OrgExtractor(RuleExtractor):
                 continue
             if head in self.abbrev and head == "ม." and not re.match(r"[\u0e01-\u0e2e][\u0e01-\u0e4e]{2,}", text[hend:hend + 3]):
                 continue  # ม.1, ม.ค.: a school grade or a month, not มหาวิทยาลัย
-            end, qualified = self._scan(doc, text, s, hend, gaz_starts, spec["max_tokens"], token_index)
+            end, qualified = self._scan(doc, text, s, hend, gaz_starts, spec["max_tokens"])
             if end <= hend:
                 continue
-            if not self._specific(doc, spec, hend, end, qualified, token_index):
+            if not self._specific(doc, spec, hend, end, qualified):
                 continue
             gaz_end = gaz_ends.get(s)
             if gaz_end is not None and (end <= gaz_end or not qualified):
@@ -319,7 +300,7 @@ class OrgExtractor(RuleExtractor):
         return None
 
     def _scan(self, doc: Doc, text: str, s: int, pos: int, gaz_starts: set[int],
-              max_tokens: int = 12, token_index: _TokenIndex | None = None) -> tuple[int, bool]:
+              max_tokens: int = 12) -> tuple[int, bool]:
         """Where a name that starts at ``s`` with its head ending at ``pos`` ends; and whether a qualifier ended it.
 
         Returns an end <= ``pos`` when the run of words is too long to be a name (a description).
@@ -335,7 +316,7 @@ class OrgExtractor(RuleExtractor):
                 if q and q.end() > run.end() and text[run.end()] in " \t" and not q.group().lstrip().startswith("จ"):
                     return q.end(), True
                 return run.end(), False
-        i = (token_index or _TokenIndex(tokens))(pos)
+        i = doc.token_index(pos)
         end = pos
         limit = s + 90
         count = 0
@@ -396,7 +377,7 @@ class OrgExtractor(RuleExtractor):
 
     def _trim(self, doc: Doc, text: str, a: int, b: int) -> int:
         """Cut a qualifier (สาขาระยองแล้ว) before its first stop word."""
-        i = bisect.bisect_left(doc.tokens, (a, -1))
+        i = doc.token_index(a)
         while i < len(doc.tokens) and doc.tokens[i][1] <= b:
             ts, te = doc.tokens[i]
             if ts > a and text[ts:te] in self.stop:
@@ -404,13 +385,12 @@ class OrgExtractor(RuleExtractor):
             i += 1
         return b
 
-    def _specific(self, doc: Doc, spec: dict[str, Any], s: int, e: int, qualified: bool,
-                  token_index: _TokenIndex | None = None) -> bool:
+    def _specific(self, doc: Doc, spec: dict[str, Any], s: int, e: int, qualified: bool) -> bool:
         """Not a generic reference: something is named after the head (text[s:e] is the body)."""
         body = doc.norm[s:e].strip()
         if len(fold(body)) < spec["min_body"]:
             return False
-        i = (token_index or _TokenIndex(doc.tokens))(s)
+        i = doc.token_index(s)
         first = doc.norm[s:doc.tokens[i][1]] if i < len(doc.tokens) and doc.tokens[i][0] == s else body
         if first in self.stop or first in self.weak:
             return False
@@ -419,7 +399,7 @@ class OrgExtractor(RuleExtractor):
         if not qualified and body.startswith(self._generic[spec["head"]]) and not self._prov_re.search(body):
             return False
         if not qualified and spec["min_tokens"] > 1:
-            j = bisect.bisect_left(doc.tokens, (e, -1))
+            j = doc.token_index(e)
             if j - i < spec["min_tokens"] and not self._prov_re.search(body):
                 return False
         # สำนักงานเกษตรอำเภอ with no place named is generic.
@@ -528,8 +508,8 @@ class OrgExtractor(RuleExtractor):
             if len(span) < 6 or any(c.isspace() for c in span) or any(w in span for w in _NOT_ORG) \
                     or any(c in span for c in "()\"'“”:;,"):
                 continue
-            lo, hi = bisect.bisect_left(doc.tokens, (best, -1)), bisect.bisect_left(doc.tokens, (j, -1))
-            toks = [text[a:b] for a, b in doc.tokens[lo:hi]] if doc.tokens else [span]
+            lo, hi = doc.token_index(best), doc.token_index(j)
+            toks = [text[a:b] for a, b in doc.tokens[lo:hi]] if doc.tokenized else [span]
             if len(toks) > 30 or any(t in self.stop for t in toks):
                 continue
             head_word = self._head_re.match(text, best).group()

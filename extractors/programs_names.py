@@ -363,7 +363,7 @@ class NameRules:
         The verb is matched on the text, not on tokens: the tokenizer may join it to the cue
         (โครง|การพัฒนา|เมือง).
         """
-        if not doc.tokens or not doc.ends_token(end):
+        if not doc.tokenized or not doc.ends_token(end):
             return False
         v = self.p.purpose_re.match(doc.norm, start, end)
         if v is None or not doc.ends_token(v.end()):
@@ -418,7 +418,7 @@ class NameRules:
 
 
 def _one_token(doc: Doc, start: int, end: int) -> bool:
-    if not doc.tokens or not (doc.starts_token(start) and doc.ends_token(end)):
+    if not doc.tokenized or not (doc.starts_token(start) and doc.ends_token(end)):
         return False
     return not any(doc.starts_token(i) for i in range(start + 1, end))
 

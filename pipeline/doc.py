@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, overload
+from typing import Any
 
 from khaosan.corpus.article import Article
 from khaosan.pipeline.normalize import OffsetMap, normalize
@@ -88,57 +88,18 @@ class Fact:
                 "rules": rules, "evidence": self.evidence()}
 
 
-class TokenSpans(Sequence[tuple[int, int]]):
-    """Tokens as ``(start, end)`` offsets, read off the list of token boundaries.
-
-    A long article has thousands of tokens and every article is tokenized: the
-    boundaries come from one running sum in C, and a span tuple is made only
-    when a rule asks for one (most rules only ask whether an offset is a boundary).
-    """
-
-    __slots__ = ("bounds",)
-
-    def __init__(self, bounds: list[int]) -> None:
-        self.bounds = bounds  # bounds[i] is where token i starts and token i-1 ends
-
-    def __len__(self) -> int:
-        return max(0, len(self.bounds) - 1)
-
-    @overload
-    def __getitem__(self, i: int) -> tuple[int, int]: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[tuple[int, int]]: ...
-
-    def __getitem__(self, i: int | slice) -> tuple[int, int] | list[tuple[int, int]]:
-        b = self.bounds
-        if isinstance(i, slice):
-            return [(b[j], b[j + 1]) for j in range(len(self))[i]]
-        n = len(b) - 1
-        if i < 0:
-            i += n
-        if not 0 <= i < n:
-            raise IndexError("token index out of range")
-        return b[i], b[i + 1]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TokenSpans):
-            return self.bounds == other.bounds
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    def __repr__(self) -> str:
-        return f"TokenSpans({len(self)} tokens)"
-
-
 class Doc:
     """An article and everything the pipeline learned about it."""
 
-    __slots__ = ("article", "norm", "offsets", "tokens", "sentences", "mentions", "facts",
-                 "_token_starts", "_token_ends", "_sentence_starts", "timings")
+    __slots__ = ("article", "norm", "offsets", "sentences", "mentions", "facts", "_bounds", "_tokens",
+                 "_tokenized", "_token_starts", "_token_ends", "_sentence_starts", "timings")
 
     def __init__(self, article: Article) -> None:
         self.article = article
         self.norm, self.offsets = normalize(article.text)
-        self.tokens: Sequence[tuple[int, int]] = ()  # normalised offsets, in order, covering the text
+        self._bounds: list[int] = []  # token i is norm[_bounds[i]:_bounds[i + 1]]
+        self._tokens: list[tuple[int, int]] | None = None  # made from _bounds when first asked for
+        self._tokenized = False
         self.sentences: list[tuple[int, int]] = []  # original offsets
         self.mentions: dict[str, list[Mention]] = {}
         self.facts: dict[str, list[Fact]] = {}
@@ -156,28 +117,52 @@ class Doc:
     def doc_id(self) -> str:
         return self.article.doc_id
 
+    @property
+    def tokens(self) -> list[tuple[int, int]]:
+        """Tokens as ``(start, end)`` offsets into ``norm``, in order, covering it.
+
+        Every article is tokenized, but most rules only ask whether an offset is
+        a token boundary (:meth:`starts_token`): the spans of a long article are
+        made only for the rules that walk tokens.
+        """
+        if self._tokens is None:
+            b = self._bounds
+            self._tokens = list(zip(b, b[1:])) if len(b) > 1 else []
+        return self._tokens
+
     def set_tokens(self, spans: Sequence[tuple[int, int]]) -> None:
         """Tokens as contiguous spans (what a tokenizer whose tokens join back into the text gives)."""
-        if not spans:
-            self.set_token_bounds([])
-            return
         if any(a[1] != b[0] for a, b in zip(spans, spans[1:])):
             raise ValueError("token spans must be contiguous")
-        self.set_token_bounds([s for s, _ in spans] + [spans[-1][1]])
+        self.set_token_bounds([s for s, _ in spans] + [spans[-1][1]] if spans else [])
 
     def set_token_bounds(self, bounds: list[int]) -> None:
         """Tokens as their boundaries: ``bounds[i]`` to ``bounds[i + 1]`` is token i."""
-        self.tokens = TokenSpans(bounds) if len(bounds) > 1 else ()
-        starts = set(bounds)
+        self._bounds = bounds if len(bounds) > 1 else []
+        self._tokens = None
+        self._tokenized = bool(self._bounds)
+        starts = set(self._bounds)
         ends = starts.copy()
-        if bounds:
+        if self._bounds:
             starts.discard(bounds[-1])  # the end of the text starts no token ...
             ends.discard(bounds[0])  # ... and its beginning ends none
         self._token_starts, self._token_ends = starts, ends
 
+    @property
+    def tokenized(self) -> bool:
+        """Whether the text has tokens (without them every offset counts as a boundary)."""
+        return self._tokenized
+
     def drop_tokens(self) -> None:
         """Forget the tokens (a worker's results travel without them: writers do not need them)."""
         self.set_token_bounds([])
+
+    def token_index(self, pos: int) -> int:
+        """Index of the first token starting at or after normalised offset ``pos`` (``len(tokens)`` if none).
+
+        The same as ``bisect_left(doc.tokens, (pos, -1))``, searched in C over the boundaries.
+        """
+        return bisect.bisect_left(self._bounds, pos, 0, max(0, len(self._bounds) - 1))
 
     def set_sentences(self, spans: list[tuple[int, int]]) -> None:
         self.sentences = spans
@@ -190,15 +175,16 @@ class Doc:
         A gazetteer match that cuts a token in half (แพร่ inside แพร่ระบาด,
         ตาก inside ตากแดด) is not a mention.  With no tokens, everything passes.
         """
-        if not self.tokens:
+        if not self._tokenized:
             return True
         return start in self._token_starts and end in self._token_ends
 
+    # Asked hundreds of thousands of times per thousand articles: a flag and a set lookup, nothing more.
     def starts_token(self, pos: int) -> bool:
-        return not self.tokens or pos in self._token_starts
+        return pos in self._token_starts or not self._tokenized
 
     def ends_token(self, pos: int) -> bool:
-        return not self.tokens or pos in self._token_ends
+        return pos in self._token_ends or not self._tokenized
 
     def sentence_of(self, start: int) -> int:
         """Index of the last sentence starting at or before original offset ``start`` (-1 if none).
