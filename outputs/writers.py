@@ -4,8 +4,11 @@ Each format is a sink with two halves: ``encode`` turns a batch of rows into
 the format's own payload (JSON text, Arrow tables, CSV text, SQLite tuples) and
 runs in the worker that processed the batch; ``write`` appends a payload and
 runs in the one writer, in input order.  Nothing is held beyond a batch, so
-memory stays flat however large the corpus, and a run that stops half-way
-still leaves valid files holding every batch already written.
+memory stays flat however large the corpus.  A run that fails or is
+interrupted (Ctrl-C) closes every file with every batch already written; a
+killed one (SIGKILL) still leaves facts.jsonl, the CSVs and SQLite whole up to
+its last batch, but not Parquet, whose footer is written at the end
+(``tests/test_extract_interrupted.py``).
 """
 from __future__ import annotations
 
@@ -185,10 +188,14 @@ class SqliteSink:
         from khaosan.outputs.sqlite import connect, create_schema
 
         path = out / "khaosan.sqlite"
-        path.unlink(missing_ok=True)
+        path.unlink(missing_ok=True)  # (SQLite drops a journal or WAL a killed run left beside an empty file)
         self.db = connect(path, any_thread=True)  # closed from a thread (DatasetWriter.close)
         # The file is rebuilt from scratch by every run: a power cut may lose it, a killed
-        # process does not (WAL), so skip the fsyncs that only protect against the former.
+        # process does not (each batch is one transaction), so skip the fsyncs that only
+        # protect against the former.  A rollback journal rather than WAL: a bulk load only
+        # appends pages, which a rollback journal need not copy, while WAL writes every page
+        # twice (log, then checkpoint): SQLite writes 0.55 -> 0.44 s per 2,000 articles.
+        self.db.execute("PRAGMA journal_mode=DELETE")
         self.db.execute("PRAGMA synchronous=OFF")
         create_schema(self.db, indexes=False)
         self.search = {name: spec for name, spec in SPECS.items() if name in TABLES} if search_index else {}
