@@ -54,6 +54,16 @@ from khaosan.pipeline.doc import Doc, Fact, Mention
 
 _MODEL = re.compile("โมเดล")
 
+def _known_heads(known: Iterable[str]) -> list[str]:
+    """What a match of a known name begins with: its first two words, with or without a space
+    or a tab between them (``known_re`` writes each space as ``[ \t]?``)."""
+    heads = set()
+    for name in known:
+        first, *rest = name.split(" ", 2)
+        heads.update([first + gap + rest[0] for gap in ("", " ", "\t")] if rest else [first])
+    return sorted(heads)
+
+
 class ProgramExtractor(NameRules, RuleExtractor):
     name = "programs"
     family = FAMILY
@@ -79,8 +89,11 @@ class ProgramExtractor(NameRules, RuleExtractor):
             (self.scan_re, active),
             (p.name_cue_re, p.name_cues),
             (p.latin_suffix_re, p.latin_suffixes),
-            (p.counted_re, ("หนึ่ง", "1")),
-            *([(p.known_re, p.known)] if p.known_re is not None else []),
+            # With their heads written on to the next word, as the patterns allow it (หนึ่ง|1 ?unit;
+            # a known name's space as [ \t]?): a bare "1" would be tried at every number one.
+            (p.counted_re, ("หนึ่ง", "1"),
+             [one + space + unit for one in ("หนึ่ง", "1") for space in ("", " ") for unit in p.counted_units]),
+            *([(p.known_re, p.known, _known_heads(p.known))] if p.known_re is not None else []),
         ])
 
     def dictionary_words(self) -> Iterable[str]:

@@ -118,7 +118,8 @@ class _Patterns:
         self.inner_words = frozenset(words.get("inner", ()))
         self.purpose_re = re.compile(_rx(words.get("purpose_verb", ("\x00",))))
         self.weak_heads = frozenset(e["text"] for e in by_kind.get("generic_head", []) if e.get("weak"))
-        units = _rx(words.get("counted_unit", ("\x00",)))
+        self.counted_units = list(words.get("counted_unit", ("\x00",)))
+        units = _rx(self.counted_units)
         # หนึ่งหมู่บ้านหนึ่งเชฟ..., 1 ตำบล 1 ผลิตภัณฑ์: one community unit, one thing; a name without a cue
         tails_stop = _rx(words.get("tail_stop", ("\x00",)))
         self.tail_stop_re = re.compile(f"(?:{tails_stop})$")

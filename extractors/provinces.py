@@ -30,7 +30,7 @@ from typing import Any
 
 from khaosan.extractors.base import RuleExtractor
 from khaosan.extractors.data import entries
-from khaosan.extractors.word_regex import MultiScan, trie_pattern
+from khaosan.extractors.word_regex import MultiScan, loose_heads, trie_pattern
 from khaosan.pipeline.doc import Doc, Mention
 
 # A province name inside an organisation's name (โรงพยาบาลลำปาง) is optional in
@@ -202,7 +202,10 @@ class ProvinceExtractor(RuleExtractor):
         self._thai = re.compile(rf"(?P<prefix>{_PREFIX}\s*)?(?P<name>{_trie_regex(thai)})(?:\s?ฯ)?")
         self._latin = re.compile(rf"(?<![A-Za-z])(?P<name>{_trie_regex(latin)})(?![A-Za-z])")
         # Both scanned in one pass: a match starts with a prefix or a surface.
-        self._text_scan = MultiScan([(self._thai, ["จังหวัด", "จ.", "ผวจ.", *thai]), (self._latin, latin)])
+        # (the heads of ณ อยุธยา and the like go on to the white space after ณ: see loose_heads)
+        prefixed = ["จังหวัด", "จ.", "ผวจ.", *thai]
+        self._text_scan = MultiScan([(self._thai, prefixed, loose_heads(prefixed)),
+                                     (self._latin, latin, loose_heads(latin))])
         # Regex text → surface key (white space and dashes vary in the text).
         self._key = {self._canon(s): s for s in surfaces}
 

@@ -77,6 +77,30 @@ def trie_pattern(words: Iterable[str], guards: dict[str, str] | None = None,
 
 _HEAD_END = re.compile(r"[\s-]")
 
+#: Every character ``\s`` matches in a str pattern (those for which ``str.isspace()`` is true).
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+              "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+def loose_heads(words: Iterable[str], min_len: int = 3) -> list[str]:
+    """Literal heads for words a pattern writes with loose spacing (a space as ``\\s+``, a dash
+    as ``\\s*-\\s*``), for :class:`MultiScan`'s third item.
+
+    A word's head is what precedes its first white space or dash.  A head shorter than
+    ``min_len`` (ณ of ณ อยุธยา) is written on in the text, so it would be reported at every
+    one of its letters: such a head is given followed by each character that can begin the gap
+    (any white space, or a dash for a dash), so only places where the word can go on are tried.
+    """
+    heads: set[str] = set()
+    for w in words:
+        head = _HEAD_END.split(w, 1)[0]
+        if len(head) >= min_len or len(head) == len(w):
+            heads.add(head)
+        else:
+            gap = WHITESPACE + "-" if w[len(head):].lstrip().startswith("-") else WHITESPACE
+            heads.update(head + ch for ch in gap)
+    return sorted(heads)
+
 
 class _SharedPass:
     """One Aho-Corasick automaton of the word heads of every live :class:`MultiScan`.
@@ -89,9 +113,10 @@ class _SharedPass:
 
     def __init__(self) -> None:
         self._members: list[weakref.ref[MultiScan]] = []
-        # (automaton or None when no words, slot offset by id of a live scan, number of slots);
+        # (automaton or None when no words, slot offset by id of a live scan, number of slots,
+        # whether a slot has heads of different lengths);
         # replaced as a whole so that a reader never sees half of a rebuild.
-        self._state: tuple[object, dict[int, int], int] | None = None
+        self._state: tuple[object, dict[int, int], int, list[bool]] | None = None
         self._last: tuple[str, object, list[list[int]]] | None = None  # (text, state, positions by slot)
 
     def add(self, scan: MultiScan) -> None:
@@ -101,12 +126,13 @@ class _SharedPass:
     def _forget(self, ref: weakref.ref) -> None:
         self._state = None
 
-    def _build(self) -> tuple[object, dict[int, int], int]:
+    def _build(self) -> tuple[object, dict[int, int], int, list[bool]]:
         import ahocorasick
 
         self._members = [r for r in self._members if r() is not None]
         offsets: dict[int, int] = {}
         slots: dict[str, list[int]] = {}  # word head -> slots, in order
+        lengths: dict[int, set[int]] = {}  # slot -> lengths of its heads
         n = 0
         for ref in self._members:
             scan = ref()
@@ -118,6 +144,7 @@ class _SharedPass:
                 while bits:
                     if bits & 1:
                         slots.setdefault(head, []).append(n + i)
+                        lengths.setdefault(n + i, set()).add(len(head))
                     bits >>= 1
                     i += 1
             n += len(scan.patterns)
@@ -128,7 +155,11 @@ class _SharedPass:
                 # (1 - length): added to the end index the automaton reports, the head's start
                 automaton.add_word(head, (1 - len(head), tuple(where)))
             automaton.make_automaton()
-        state = (automaton, offsets, n)
+        # The automaton reports heads by their end: a slot's starts come sorted and distinct when
+        # all its heads have one length; otherwise they are sorted (and a word and its prefix at
+        # one position counted once) when asked for.
+        mixed = [len(lengths.get(slot, ())) > 1 for slot in range(n)]
+        state = (automaton, offsets, n, mixed)
         self._state = state
         return state
 
@@ -138,7 +169,7 @@ class _SharedPass:
         if last is not None and last[0] is text and last[1] is state:
             found = last[2]
         else:
-            automaton, _, n = state
+            automaton, _, n, _ = state
             found = [[] for _ in range(n)]
             if automaton is not None:
                 for end, (back, where) in automaton.iter(text):
@@ -147,8 +178,8 @@ class _SharedPass:
                         found[slot].append(start)
             self._last = (text, state, found)
         first = state[1][id(scan)]
-        # Two heads of one pattern may start at the same position (a word and its prefix).
-        return [sorted(set(f)) for f in found[first:first + len(scan.patterns)]]
+        last = first + len(scan.patterns)
+        return [sorted(set(f)) if mixed else f for f, mixed in zip(found[first:last], state[3][first:last])]
 
 
 _SHARED = _SharedPass()
@@ -167,17 +198,22 @@ class MultiScan:
     The patterns must not match the empty string.
     """
 
-    def __init__(self, patterns: Iterable[tuple[re.Pattern[str], Iterable[str]]]) -> None:
+    def __init__(self, patterns: Iterable[tuple[re.Pattern[str], Iterable[str]]
+                                           | tuple[re.Pattern[str], Iterable[str], Iterable[str]]]) -> None:
         self.patterns: list[re.Pattern[str]] = []
         self.words: set[str] = set()
         self._heads: dict[str, int] = {}  # word head -> bit set of the patterns it may begin
-        for i, (rx, words) in enumerate(patterns):
+        for i, (rx, words, *given) in enumerate(patterns):
             self.patterns.append(rx)
-            for w in words:
-                self.words.add(w)
-                head = _HEAD_END.split(w, 1)[0]
-                if not head:
-                    raise ValueError(f"MultiScan: word {w!r} must begin with a letter or a sign")
+            words = list(words)
+            self.words.update(words)
+            # A third item gives the heads themselves: every match begins with one of them,
+            # exactly as written (longer than a word's first part where the pattern allows it:
+            # a short first part such as ณ or 1 would be tried at each of its many letters).
+            heads = given[0] if given else (_HEAD_END.split(w, 1)[0] for w in words)
+            for head in heads:
+                if not head or head[0].isspace() or head[0] == "-":
+                    raise ValueError(f"MultiScan: word {head!r} must begin with a letter or a sign")
                 self._heads[head] = self._heads.get(head, 0) | (1 << i)
         _SHARED.add(self)
 

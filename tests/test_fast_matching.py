@@ -189,3 +189,35 @@ def test_word_pairs_match_the_look_behind_pattern(pieces):
     text = "".join(pieces)
     spans = lambda ms: [(m.span(1), m.span(2), m.group(1), m.group(2)) for m in ms]  # noqa: E731
     assert spans(word_pairs(text)) == spans(_WORD_PAIR.finditer(text))
+
+
+# -- heads written on past a short first word (ณ อยุธยา, 1 ตำบล 1 ผลิตภัณฑ์) -----------------------
+def test_whitespace_is_what_backslash_s_matches():
+    import sys
+
+    from khaosan.extractors.word_regex import WHITESPACE
+
+    assert WHITESPACE == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c))
+
+
+def test_loose_heads_go_on_past_a_short_first_word():
+    from khaosan.extractors.word_regex import WHITESPACE, loose_heads
+
+    heads = loose_heads(["ณ อยุธยา", "ณ-ระนอง", "จ.", "เชียงใหม่", "บางนา - ตราด"])
+    assert "ณ" not in heads and "ณ " in heads and "ณ\u3000" in heads and "ณ-" in heads
+    assert {"จ.", "เชียงใหม่", "บางนา"} <= set(heads)
+    assert len(heads) == 3 + len(WHITESPACE) + 1
+
+
+_SHORT_PIECES = ["ณ", "ณ ", "ณ\t", "ณ\u00a0", "ณ\n", "ณ-", "อยุธยา", "ระนอง", "น่าน", "จังหวัด", "จ.", "Si", "Sa", "Kaeo",
+                 "1", "หนึ่ง", "ตำบล", "ผลิตภัณฑ์", "หมู่บ้าน", "อปท.", "30", "บาทรักษาทุกโรค", "10,000", "บาท",
+                 "เติมเงิน", "ผ่าน", "Digital", "Wallet", "โคก", "หนอง", "นา", "โมเดล", "Sandbox", "Phuket",
+                 "1 ตำบล", "1ตำบล", " 1 ", "หนึ่ง อปท.", "1 หมู่บ้าน 1", "ณ อยุธยา"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SHORT_PIECES + _SEPARATORS + ["\u2003", " \t ", "\r\n"]), max_size=30))
+def test_province_and_program_scans_with_long_heads_match_finditer(extractor_scans, pieces):
+    text = "".join(pieces)
+    for scan in extractor_scans[2:4]:  # provinces, programs
+        _same_as_finditer(scan, text)
