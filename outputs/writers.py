@@ -229,7 +229,6 @@ class SqliteSink:
         create_indexes(self.db)
         if self.search:
             install(self.db)  # triggers for later writers; a rebuild only if the index does not line up
-        self.db.execute("PRAGMA journal_mode=DELETE")  # one self-contained file for readers
         self.db.execute("ANALYZE")
         self.db.close()
 

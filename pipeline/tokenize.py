@@ -73,9 +73,3 @@ def make_tokenizer(engine: str, extra_words: Iterable[str] = ()) -> Tokenizer:
 def token_bounds(tokens: list[str]) -> list[int]:
     """Where each token starts, then where the last one ends (running sums in C, not a Python loop)."""
     return list(accumulate(map(len, tokens), initial=0))
-
-
-def token_spans(tokens: list[str]) -> list[tuple[int, int]]:
-    # Running sums in C (accumulate) rather than a Python loop over a million tokens.
-    bounds = list(accumulate(map(len, tokens), initial=0))
-    return list(zip(bounds, bounds[1:]))
