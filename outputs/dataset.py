@@ -43,7 +43,8 @@ class RunSummary:
     read_summary: str = ""  # files read and skipped, from the readers
     worker_cpu_seconds: float = 0.0  # CPU of the processes that extracted (the writer's own is not included)
     worker_peak_mib: float = 0.0
-
+    parts: int = 0  # parts written by this run (``Settings.parts``)
+    resumed_parts: int = 0  # parts an interrupted run had written, kept by ``--resume``
 
     def lines(self) -> list[str]:
         rate = self.articles / self.seconds if self.seconds else 0.0
@@ -54,8 +55,13 @@ class RunSummary:
                        "(see the errors table)")
         if self.read_summary:
             out.append(f"inputs: {self.read_summary}")
+        if self.parts or self.resumed_parts:
+            kept = f", {self.resumed_parts} kept from the interrupted run" if self.resumed_parts else ""
+            out.append(f"parts: {self.parts} written{kept}")
         if self.out is not None:
-            out.append(f"dataset: {self.out}/ (facts.jsonl, *.parquet, csv/, khaosan.sqlite)")
+            files = ("facts/, <table>/ and csv/<table>/ part files, khaosan.sqlite" if self.parts or self.resumed_parts
+                     else "facts.jsonl, *.parquet, csv/, khaosan.sqlite")
+            out.append(f"dataset: {self.out}/ ({files})")
         return out
 
 
@@ -183,14 +189,26 @@ def write_stream(items: Iterable[Article | ReadError], settings: Settings, write
 def run_extract(paths: Iterable[str | Path], out: Path, settings: Settings | None = None,
                 progress: Progress | None = None,
                 on_error: Callable[[ReadError], None] = lambda e: None,
-                timings: Counter[str] | None = None) -> RunSummary:
-    """Extract facts from files and folders into ``out`` (facts.jsonl, Parquet, CSV, SQLite)."""
-    from khaosan.outputs.writers import DatasetWriter
+                timings: Counter[str] | None = None, resume: bool = False) -> RunSummary:
+    """Extract facts from files and folders into ``out`` (facts.jsonl, Parquet, CSV, SQLite).
 
+    With ``settings.parts`` the workers write the dataset in parts, and ``resume`` goes on
+    from the parts an interrupted run wrote (:mod:`khaosan.outputs.parts`).
+    """
     from khaosan.corpus.readers import ReadStats
+    from khaosan.outputs import parts
+    from khaosan.outputs.writers import DatasetWriter
 
     settings = settings or Settings.from_env()
     stats = ReadStats()
+    if settings.parts:
+        summary = parts.write_parts(read(paths, settings, stats), settings, out, resume, progress, on_error, timings)
+        summary.read_summary = stats.summary()
+        return summary
+    if resume:
+        raise parts.ResumeRefused("--resume goes on from parts: run with --parts")
+    if out.exists():
+        parts.clear(out)  # one layout per folder: no parts of an earlier run beside the new files
     with DatasetWriter(out, settings.formats, settings.batch_size, settings.search_index) as writer:
         summary = write_stream(read(paths, settings, stats), settings, writer, progress, on_error, timings)
         t0 = time.perf_counter()
@@ -232,17 +250,29 @@ class Dataset:
 
     @classmethod
     def load(cls, out: str | Path) -> Dataset:
-        """Read a dataset directory written by ``khaosan extract``."""
+        """Read a dataset directory written by ``khaosan extract`` (one file per table, or in parts)."""
         import json
 
         import pandas as pd
 
+        from khaosan.outputs.parts import is_parts_layout, part_files
+
         out = Path(out)
-        tables = {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+        if is_parts_layout(out):
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            tables = {name: pa.concat_tables([pq.read_table(f) for f in part_files(out, name)]
+                                             or [t.arrow_schema.empty_table()]).to_pandas()
+                      for name, t in TABLES.items()}
+            facts_files = sorted((out / "facts").glob("part-*.jsonl"))
+        else:
+            tables = {name: pd.read_parquet(out / f"{name}.parquet") for name in TABLES}
+            facts_files = [out / "facts.jsonl"] if (out / "facts.jsonl").exists() else []
         facts = []
-        if (out / "facts.jsonl").exists():
-            with (out / "facts.jsonl").open(encoding="utf-8") as f:
-                facts = [json.loads(line) for line in f if line.strip()]
+        for path in facts_files:
+            with path.open(encoding="utf-8") as f:
+                facts.extend(json.loads(line) for line in f if line.strip())
         return cls(tables, facts)
 
 

@@ -16,7 +16,7 @@ from functools import partial
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from khaosan.corpus.article import Article
+from khaosan.corpus.article import Article, ReadError
 from khaosan.outputs.rows import Row, doc_tuples
 from khaosan.outputs.schema import TABLES
 from khaosan.pipeline.parallel import Failed
@@ -88,8 +88,13 @@ def encode(tables: Tuples, records: list[dict[str, Any]], formats: tuple[str, ..
     return {f: SINKS[f].encode(batch) for f in formats}
 
 
-def encode_batch(pipeline: Pipeline, batch: list[Article | Failed], formats: tuple[str, ...]) -> EncodedBatch:
-    """Process ``batch`` and encode its rows for ``formats`` (a task for :func:`map_batches`)."""
+def encode_batch(pipeline: Pipeline, batch: list[Article | Failed | ReadError], formats: tuple[str, ...]
+                 ) -> EncodedBatch:
+    """Process ``batch`` and encode its rows for ``formats`` (a task for :func:`map_batches`).
+
+    A :class:`ReadError` in the batch (a file or row the reader could not read, carried to a
+    worker that writes its own part: :mod:`khaosan.outputs.parts`) becomes an ``errors`` row in its place.
+    """
     from khaosan.pipeline.version import pipeline_version
 
     version = pipeline_version()
@@ -100,6 +105,9 @@ def encode_batch(pipeline: Pipeline, batch: list[Article | Failed], formats: tup
     errors_of = _GETTERS["errors"]
     records: list[dict[str, Any]] = []
     for article in batch:
+        if isinstance(article, ReadError):
+            rows["errors"].append(errors_of(error_row(article.source, "read", article.reason, version)))
+            continue
         if isinstance(article, Failed):  # the workers could not process it (pipeline.parallel)
             rows["errors"].append(errors_of(error_row(article.article.doc_id, "worker", article.reason, version)))
             out.extraction_errors += 1

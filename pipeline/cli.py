@@ -52,6 +52,12 @@ def extract(
     search_index: Annotated[Optional[bool], typer.Option(
         "--search-index/--no-search-index",
         help="Also build the SQLite file's Thai search index (default: no; `khaosan serve` builds it once).")] = None,
+    parts: Annotated[Optional[bool], typer.Option(
+        "--parts/--no-parts",
+        help="Workers write the dataset themselves in numbered parts (for clusters; resumable).")] = None,
+    part_size: Annotated[Optional[int], typer.Option(help="Articles per part with --parts (default 1024).")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="With --parts: go on from the parts an interrupted run into --out wrote.")] = False,
 ) -> None:
     """Extract facts from Thai articles into a dataset folder."""
     from khaosan.outputs.dataset import run_extract
@@ -67,20 +73,25 @@ def extract(
         columns[key] = value
     settings = settings.replace(workers=workers, batch_size=batch_size, tokenizer=tokenizer, sentences=sentences,
                                 formats=tuple(formats.split(",")) if formats else None, columns=columns,
-                                dask=dask, search_index=search_index)
+                                dask=dask, search_index=search_index, parts=parts or (True if resume else None),
+                                part_size=part_size)
     missing = [str(p) for p in inputs if not p.exists()]
     for m in missing:
         typer.echo(f"error: {m}: no such file or folder", err=True)
     inputs = [p for p in inputs if p.exists()]
     show_bar = sys.stderr.isatty() if progress is None else progress
+    from khaosan.outputs.parts import ResumeRefused
     from khaosan.pipeline.parallel import WorkersFailed
 
     try:
         with reporter(_estimate_total(inputs) if show_bar else None, show_bar) as rep:
-            summary = run_extract(inputs, out, settings, progress=rep.advance, on_error=rep.error)
+            summary = run_extract(inputs, out, settings, progress=rep.advance, on_error=rep.error, resume=resume)
     except WorkersFailed as e:  # the dataset holds every batch written before it
         typer.echo(f"error: {e}; {out} holds what was extracted before", err=True)
         raise typer.Exit(1) from None
+    except ResumeRefused as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
     for line in summary.lines():
         typer.echo(line)
     if summary.articles == 0:

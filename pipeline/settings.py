@@ -47,6 +47,14 @@ class Settings:
     #: other outputs together) and only ``khaosan serve`` needs it, which builds it on
     #: first start (or run ``khaosan index DATASET`` once).
     search_index: bool = False
+    #: Let the workers write the dataset themselves, as numbered parts of ``part_size`` articles
+    #: (``DIR/<table>/part-NNNNNN.parquet``...), instead of sending every row back to one writer:
+    #: for clusters, where that one writer (about 1,000 articles/s) would cap the run, and for
+    #: runs that must survive being stopped (``khaosan extract --parts --resume`` goes on from the
+    #: last part written).  The workers must see the output folder (a shared file system).
+    parts: bool = False
+    #: Articles per part when ``parts`` is on (rounded up to whole batches).
+    part_size: int = 1024
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -59,13 +67,13 @@ class Settings:
             raw = env.get(f"KHAOSAN_{f.name.upper()}")
             if raw is None:
                 continue
-            if f.name in ("workers", "batch_size", "max_file_bytes", "max_article_chars"):
+            if f.name in ("workers", "batch_size", "max_file_bytes", "max_article_chars", "part_size"):
                 values[f.name] = int(raw)
             elif f.name == "task_timeout":
                 values[f.name] = float(raw)
             elif f.name in ("extractors", "formats"):
                 values[f.name] = tuple(x for x in raw.split(",") if x)
-            elif f.name == "search_index":
+            elif f.name in ("search_index", "parts"):
                 values[f.name] = raw.strip().lower() in ("1", "true", "yes", "on")
             elif f.name == "columns":
                 values[f.name] = dict(kv.split("=", 1) for kv in raw.split(",") if "=" in kv)

@@ -3,6 +3,8 @@
 Compared file by file: facts.jsonl and every CSV byte for byte, every Parquet
 table and every SQLite table row for row (read errors included, so the errors
 table keeps its order too), and the in-memory ``extract()`` gives the same facts.
+A run whose workers write it in parts (``Settings.parts``) holds the same rows:
+its part files put end to end are the one-writer files.
 """
 from __future__ import annotations
 
@@ -13,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from khaosan.outputs.dataset import extract, run_extract
+from khaosan.outputs.dataset import Dataset, extract, run_extract
+from khaosan.outputs.parts import part_files
 from khaosan.outputs.schema import TABLES
 from khaosan.pipeline.settings import Settings
 
@@ -59,6 +62,32 @@ def _assert_same_dataset(a: Path, b: Path) -> None:
     assert _sqlite_rows(a / "khaosan.sqlite") == _sqlite_rows(b / "khaosan.sqlite")
 
 
+def _assert_parts_equal(single: Path, parts: Path) -> None:
+    """The parts of ``parts``, put end to end in part order, are the files of the one-writer run ``single``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    facts = sorted((parts / "facts").glob("part-*.jsonl"))
+    assert len(facts) > 1  # really cut in parts
+    assert b"".join(f.read_bytes() for f in facts) == (single / "facts.jsonl").read_bytes()
+    for name in TABLES:
+        files = part_files(parts, name)
+        assert len(files) == len(facts), name  # every table has a file per part, empty ones too
+        assert pa.concat_tables([pq.read_table(f) for f in files]).equals(pq.read_table(single / f"{name}.parquet")), name
+        header, _, body = (single / "csv" / f"{name}.csv").read_bytes().partition(b"\n")
+        bodies = []
+        for f in sorted((parts / "csv" / name).glob("part-*.csv")):
+            part_header, _, part_body = f.read_bytes().partition(b"\n")
+            assert part_header == header, f
+            bodies.append(part_body)
+        assert b"".join(bodies) == body, name
+    assert _sqlite_rows(single / "khaosan.sqlite") == _sqlite_rows(parts / "khaosan.sqlite")
+    a, b = Dataset.load(single), Dataset.load(parts)
+    assert a.facts == b.facts
+    for name in TABLES:
+        assert a[name].equals(b[name]), name
+
+
 def test_local_run_has_read_errors_and_facts(local):
     rows = _sqlite_rows(local / "khaosan.sqlite")
     assert len(rows["errors"]) == 2  # the broken JSON line and the empty file
@@ -75,11 +104,21 @@ def test_process_pool_equals_local_run(inputs, local, tmp_path):
     _assert_same_dataset(local, _run(inputs, tmp_path / "w2", workers=2))
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_parts_written_by_the_workers_equal_local_run(inputs, local, tmp_path, workers):
+    # 3 articles a batch, 2 batches a part: the read errors fall inside parts, not only at their edges
+    out = _run(inputs, tmp_path / "parts", workers=workers, parts=True, part_size=5)
+    _assert_parts_equal(local, out)
+    assert not (out / ".parts-tmp").exists()
+
+
 def test_dask_local_cluster_equals_local_run(inputs, local, tmp_path):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         out = _run(inputs, tmp_path / "dask", dask=cluster.scheduler_address)
+        parts = _run(inputs, tmp_path / "dask-parts", dask=cluster.scheduler_address, parts=True, part_size=6)
         n_workers = len(cluster.workers)
     assert n_workers == 2
     _assert_same_dataset(local, out)
+    _assert_parts_equal(local, parts)
