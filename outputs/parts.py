@@ -16,12 +16,14 @@ in order, and records each part in an append-only manifest::
     DIR/<table>/part-000000.parquet         (every table, a file per part, empty ones too)
     DIR/csv/<table>/part-000000.csv         (each with the UTF-8 BOM and the header)
     DIR/parts.jsonl                         (the run's settings, then one line per part written)
-    DIR/khaosan.sqlite                      (built from the Parquet parts at the end)
+    DIR/khaosan.sqlite                      (each part appended as it comes back; keys and indexes at the end)
+    DIR/sqlite/part-000000.sqlite           (a part's SQLite rows, until the run is complete)
 
 Read in part order, the tables are row for row those of a one-writer run, and
 the facts files put end to end are its facts.jsonl byte for byte
 (``tests/test_parallel.py``).  The client only reads the inputs, hands out
-parts and renames files.
+parts, renames files, and has SQLite copy each part's rows into the one
+``khaosan.sqlite`` (in C, with no Python object per row).
 
 ``--resume`` goes on after a stop: the parts the manifest records are not
 processed again.  The inputs are read again to find where the rest begins, and
@@ -83,7 +85,7 @@ def is_parts_layout(out: Path) -> bool:
 def _targets(out: Path, index: int) -> dict[str, Path]:
     """Where each file of a part's scratch folder goes (relative scratch path → final path)."""
     name = part_name(index)
-    moves = {"facts.jsonl": out / "facts" / f"{name}.jsonl"}
+    moves = {"facts.jsonl": out / "facts" / f"{name}.jsonl", "khaosan.sqlite": out / "sqlite" / f"{name}.sqlite"}
     for table in TABLES:
         moves[f"{table}.parquet"] = out / table / f"{name}.parquet"
         moves[f"csv/{table}.csv"] = out / "csv" / table / f"{name}.csv"
@@ -101,7 +103,7 @@ def clear(out: Path) -> None:
         for folder, pattern in ((out / table, "part-*.parquet"), (out / "csv" / table, "part-*.csv")):
             for p in folder.glob(pattern):
                 p.unlink()
-    for p in (out / "facts").glob("part-*.jsonl"):
+    for p in [*(out / "facts").glob("part-*.jsonl"), *(out / "sqlite").glob("part-*.sqlite")]:
         p.unlink()
     shutil.rmtree(out / SCRATCH, ignore_errors=True)
 
@@ -143,7 +145,8 @@ def write_part(pipeline: Pipeline, items: list[PartItem], scratch_root: str, for
 
     scratch = Path(scratch_root) / uuid.uuid4().hex
     total = EncodedBatch()
-    with DatasetWriter(scratch, formats, batch_size) as writer:
+    # the part's SQLite file gets no keys or indexes: the client appends it to the whole, which gets them once
+    with DatasetWriter(scratch, formats, batch_size, sqlite_keys=False) as writer:
         for chunk in _chunks(items, batch_size):
             encoded = encode_batch(pipeline, chunk, formats)
             t0 = time.perf_counter()
@@ -185,6 +188,7 @@ class Manifest:
     path: Path
     run: dict[str, Any]
     parts: list[dict[str, Any]] = field(default_factory=list)
+    complete: bool = False  # the run finished: every part written and khaosan.sqlite closed
 
     @classmethod
     def read(cls, path: Path) -> Manifest | None:
@@ -203,11 +207,12 @@ class Manifest:
             return None
         parts = [p for p in lines[1:] if "part" in p]
         parts = [p for i, p in enumerate(parts) if p["part"] == i]  # consecutive from 0
-        return cls(path, lines[0]["run"], parts)
+        return cls(path, lines[0]["run"], parts, any(x.get("complete") for x in lines[1:]))
 
     def start(self) -> None:
         """Write the manifest anew: its first line, and the parts kept."""
-        text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [{"run": self.run}, *self.parts])
+        ending = [{"complete": True, "parts": len(self.parts)}] if self.complete else []
+        text = "".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [{"run": self.run}, *self.parts, *ending])
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, self.path)
@@ -292,7 +297,6 @@ def _open_manifest(out: Path, settings: Settings, resume: bool) -> Manifest:
                                 "rerun without --resume")
         manifest = old
         shutil.rmtree(out / SCRATCH, ignore_errors=True)
-        (out / "khaosan.sqlite").unlink(missing_ok=True)  # rebuilt from the parts at the end
     else:
         clear(out)
         manifest = Manifest(out / MANIFEST, run)
@@ -307,8 +311,6 @@ def write_parts(items: Iterable[Article | ReadError], settings: Settings, out: P
     from khaosan.outputs.dataset import RunSummary
     from khaosan.pipeline.parallel import map_batches
 
-    if "sqlite" in settings.formats and "parquet" not in settings.formats:
-        raise ValueError("with parts, SQLite is built from the Parquet parts: keep parquet in the formats")
     out.mkdir(parents=True, exist_ok=True)
     manifest = _open_manifest(out, settings, resume)
     done = len(manifest.parts)
@@ -341,12 +343,27 @@ def write_parts(items: Iterable[Article | ReadError], settings: Settings, out: P
         if seen < done:
             raise ResumeRefused(f"{out}: the inputs are shorter than the interrupted run's; rerun without --resume")
 
-    part_formats = tuple(f for f in settings.formats if f != "sqlite")
-    task = partial(write_part, scratch_root=str(scratch_root), formats=part_formats, batch_size=settings.batch_size)
+    task = partial(write_part, scratch_root=str(scratch_root), formats=settings.formats, batch_size=settings.batch_size)
+    # One SQLite file for the run: the client appends each part's file to it as the part comes back
+    # (the parts a resumed run keeps first); a finished run's file is kept as it is.
+    sqlite = None
+    if "sqlite" in settings.formats and not manifest.complete:
+        from khaosan.outputs.writers import SqliteSink
+
+        kept = [out / "sqlite" / f"{part_name(index)}.sqlite" for index in range(done)]
+        missing = [p.name for p in kept if not p.exists()]
+        if missing:
+            raise ResumeRefused(f"{out}: the SQLite rows of kept parts are missing (sqlite/{missing[0]}); "
+                                "rerun without --resume")
+        sqlite = SqliteSink(out, settings.search_index)
+        for path in kept:
+            sqlite.append_database(path)
     for written in map_batches(settings, to_run(), task):
         index, digest, n_errors = read_errors_in.popleft()
         t0 = time.perf_counter()
         _move_into_place(Path(written.scratch), out, index)
+        if sqlite is not None:
+            sqlite.append_database(out / "sqlite" / f"{part_name(index)}.sqlite")
         record = _record(index, digest, written.counts, n_errors)
         manifest.append(record)
         _count(summary, record)
@@ -359,30 +376,14 @@ def write_parts(items: Iterable[Article | ReadError], settings: Settings, out: P
         if progress is not None:
             progress(summary.articles, summary.characters)
     shutil.rmtree(scratch_root, ignore_errors=True)  # what articles tried alone after a failure left
-    if "sqlite" in settings.formats:
+    if sqlite is not None:
         t0 = time.perf_counter()
-        build_sqlite(out, len(manifest.parts), settings.search_index)
+        sqlite.close()  # keys, indexes, statistics
         if timings is not None:
             timings["write"] += time.perf_counter() - t0
-    manifest.append({"complete": True, "parts": len(manifest.parts)})
+    if not manifest.complete:
+        manifest.complete = True
+        manifest.append({"complete": True, "parts": len(manifest.parts)})
+    shutil.rmtree(out / "sqlite", ignore_errors=True)  # every part is in khaosan.sqlite now
     summary.seconds = time.perf_counter() - t_start
     return summary
-
-
-def build_sqlite(out: Path, n_parts: int, search_index: bool = False) -> None:
-    """``khaosan.sqlite`` from the Parquet parts, one transaction per part, in part order."""
-    import pyarrow.parquet as pq
-
-    from khaosan.outputs.writers import SqliteSink
-
-    sink = SqliteSink(out, search_index)
-    try:
-        for index in range(n_parts):
-            payload: dict[str, list[tuple]] = {}
-            for table in TABLES:
-                t = pq.read_table(out / table / f"{part_name(index)}.parquet")
-                if t.num_rows:
-                    payload[table] = list(zip(*(column.to_pylist() for column in t.columns)))
-            sink.write(payload)
-    finally:
-        sink.close()

@@ -183,9 +183,11 @@ class SqliteSink:
     ``khaosan index`` builds it once when it is wanted.
     """
 
-    def __init__(self, out: Path, search_index: bool = False) -> None:
+    def __init__(self, out: Path, search_index: bool = False, keys: bool = True) -> None:
         from khaosan.outputs.search_index import SPECS
         from khaosan.outputs.sqlite import connect, create_schema
+
+        self.keys = keys  # build keys and indexes at close (not in a part that will be appended to the whole)
 
         path = out / "khaosan.sqlite"
         path.unlink(missing_ok=True)  # (SQLite drops a journal or WAL a killed run left beside an empty file)
@@ -220,10 +222,26 @@ class SqliteSink:
                     (last,) = self.db.execute(f'SELECT max(rowid) FROM "{name}"').fetchone()
                     self.indexed_to[name] = last or 0
 
+    def append_database(self, path: Path) -> None:
+        """Append every table of another file of this schema (a part written by a worker), in one transaction.
+
+        The rows are copied by SQLite itself, in the other file's row order: no Python object per row.
+        """
+        self.db.execute("ATTACH DATABASE ? AS part", (str(path),))
+        try:
+            with self.db:
+                for name in TABLES:
+                    self.db.execute(f'INSERT INTO main."{name}" SELECT * FROM part."{name}" ORDER BY rowid')
+        finally:
+            self.db.execute("DETACH DATABASE part")
+
     def close(self) -> None:
         from khaosan.outputs.search_index import install
         from khaosan.outputs.sqlite import create_indexes
 
+        if not self.keys:
+            self.db.close()
+            return
         # CREATE INDEX sorts with helper threads when allowed; at this point the workers are done.
         self.db.execute(f"PRAGMA threads={min(4, os.cpu_count() or 1)}")
         create_indexes(self.db)
@@ -240,7 +258,8 @@ SINKS: dict[str, type[JsonlSink] | type[ParquetSink] | type[CsvSink] | type[Sqli
 class DatasetWriter:
     """Writes encoded batches to every sink; ``add`` buffers row dicts for callers that make them one by one."""
 
-    def __init__(self, out: Path, formats: tuple[str, ...], batch_size: int = 64, search_index: bool = False) -> None:
+    def __init__(self, out: Path, formats: tuple[str, ...], batch_size: int = 64, search_index: bool = False,
+                 sqlite_keys: bool = True) -> None:
         unknown = set(formats) - set(SINKS)
         if unknown:
             raise ValueError(f"unknown output formats {sorted(unknown)}; choose from {sorted(SINKS)}")
@@ -248,7 +267,7 @@ class DatasetWriter:
         self.out = out
         self.formats = tuple(formats)
         self.sinks: dict[str, Sink] = {
-            f: SqliteSink(out, search_index) if f == "sqlite" else SINKS[f](out) for f in self.formats}
+            f: SqliteSink(out, search_index, sqlite_keys) if f == "sqlite" else SINKS[f](out) for f in self.formats}
         self.batch_size = batch_size
         self.rows: dict[str, list[Row]] = {name: [] for name in TABLES}
         self.records: Records = []

@@ -67,10 +67,10 @@ def _same_files(a: Path, b: Path) -> None:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("corpus")
-    path = write_corpus(folder / "news.jsonl", 2400)
+    path = write_corpus(folder / "news.jsonl", 1200)
     with path.open("a", encoding="utf-8") as f:
-        f.write("{not json\n")  # a read error part-way through the stream, in part 75
-    write_corpus(folder / "news2.jsonl", 40, start=2400)
+        f.write("{not json\n")  # a read error part-way through the stream, in part 37
+    write_corpus(folder / "news2.jsonl", 40, start=1200)
     return folder
 
 
@@ -94,7 +94,7 @@ def test_killed_run_resumes_to_the_files_of_an_uninterrupted_run(corpus, whole, 
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     kept = _parts_recorded(out)
-    assert 3 <= kept < 77  # 2,440 articles in parts of 32: 77 parts
+    assert 3 <= kept < 39  # 1,240 articles in parts of 32: 39 parts
 
     # What a kill can leave beyond the manifest: a part moved half into place, and its scratch folder.
     (out / "facts" / f"part-{kept:06d}.jsonl").write_text("half a part\n", encoding="utf-8")
@@ -103,37 +103,53 @@ def test_killed_run_resumes_to_the_files_of_an_uninterrupted_run(corpus, whole, 
     resumed = subprocess.run(_cli(str(corpus), "--out", str(out), "--resume"), env=_env(),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr
-    assert f"parts: {77 - kept} written, {kept} kept from the interrupted run" in resumed.stdout
-    assert "2440 articles" in resumed.stdout  # the summary counts the kept parts too
+    assert f"parts: {39 - kept} written, {kept} kept from the interrupted run" in resumed.stdout
+    assert "1240 articles" in resumed.stdout  # the summary counts the kept parts too
     assert "1 unreadable inputs" in resumed.stdout
     _same_files(whole, out)
     assert not (out / SCRATCH).exists()
     assert Dataset.load(out).facts == Dataset.load(whole).facts
 
 
-def _cut_manifest(out: Path, keep: int) -> None:
-    """Leave the manifest as a run stopped after ``keep`` parts would: and a last line cut short."""
-    lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines(keepends=True)
-    (out / MANIFEST).write_text("".join(lines[:1 + keep]) + lines[1 + keep][:25], encoding="utf-8")
+class _Stop(Exception):
+    pass
 
 
-def test_resume_after_the_last_part_only_rebuilds_what_is_missing(corpus, whole, tmp_path):
-    import shutil
+def _interrupted(corpus: Path, out: Path, keep: int) -> Path:
+    """A run stopped (an exception, as Ctrl-C would) once ``keep`` parts are written, with a manifest line cut short."""
+    def stop_after(articles: int, characters: int) -> None:
+        if articles >= keep * PART:
+            raise _Stop
 
-    out = tmp_path / "copy"
-    shutil.copytree(whole, out)
-    _cut_manifest(out, 76)
+    with pytest.raises(_Stop):
+        run_extract([corpus], out, Settings(batch_size=BATCH, part_size=PART, parts=True), progress=stop_after)
+    with (out / MANIFEST).open("a", encoding="utf-8") as f:
+        f.write('{"part": %d, "digest": "0123' % keep)
+    assert _parts_recorded(out) == keep
+    return out
+
+
+def test_resume_after_the_last_part_only_writes_what_is_missing(corpus, whole, tmp_path):
+    out = _interrupted(corpus, tmp_path / "out", 38)
     summary = run_extract([corpus], out, Settings(batch_size=BATCH, part_size=PART, parts=True), resume=True)
-    assert (summary.parts, summary.resumed_parts, summary.articles) == (1, 76, 2440)
+    assert (summary.parts, summary.resumed_parts, summary.articles) == (1, 38, 1240)
     _same_files(whole, out)
 
 
-def test_resume_refuses_changed_inputs(corpus, whole, tmp_path):
+def test_resuming_a_finished_run_changes_nothing(corpus, whole, tmp_path):
     import shutil
 
     out = tmp_path / "copy"
     shutil.copytree(whole, out)
-    _cut_manifest(out, 5)
+    before = (out / "khaosan.sqlite").stat().st_mtime_ns
+    summary = run_extract([corpus], out, Settings(batch_size=BATCH, part_size=PART, parts=True), resume=True)
+    assert (summary.parts, summary.resumed_parts, summary.articles) == (0, 39, 1240)
+    assert (out / "khaosan.sqlite").stat().st_mtime_ns == before
+    _same_files(whole, out)
+
+
+def test_resume_refuses_changed_inputs(corpus, tmp_path):
+    out = _interrupted(corpus, tmp_path / "out", 5)
     changed = tmp_path / "changed.jsonl"
     lines = (corpus / "news.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
     record = json.loads(lines[40])  # an article of part 1
@@ -149,14 +165,13 @@ def test_resume_refuses_changed_inputs(corpus, whole, tmp_path):
         run_extract([shorter], out, Settings(batch_size=BATCH, part_size=PART, parts=True), resume=True)
 
 
-def test_resume_refuses_other_settings_and_a_folder_without_parts(corpus, whole, tmp_path):
-    import shutil
-
-    out = tmp_path / "copy"
-    shutil.copytree(whole, out)
-    _cut_manifest(out, 5)
+def test_resume_refuses_other_settings_missing_parts_and_a_folder_without_parts(corpus, tmp_path):
+    out = _interrupted(corpus, tmp_path / "out", 5)
     with pytest.raises(ResumeRefused, match="batch_size"):
         run_extract([corpus], out, Settings(batch_size=BATCH * 2, part_size=PART, parts=True), resume=True)
+    (out / "sqlite" / "part-000003.sqlite").unlink()
+    with pytest.raises(ResumeRefused, match="part-000003.sqlite"):
+        run_extract([corpus], out, Settings(batch_size=BATCH, part_size=PART, parts=True), resume=True)
     done = subprocess.run(_cli(str(corpus), "--out", str(tmp_path / "empty"), "--resume"), env=_env(),
                           capture_output=True, text=True)
     assert done.returncode == 2 and "nothing to resume" in done.stderr
