@@ -7,7 +7,10 @@ peak memory (max RSS of the process and of its worker processes) are its own:
 - ``newmm``: PyThaiNLP newmm tokenization alone; ``nlpo3``: nlpo3 alone;
   ``spacy``: ``spacy.blank("th")`` alone;
 - ``pipeline-1`` / ``pipeline-N``: khaosan end to end (read, extract, write every
-  output) with 1 and N workers; the 1-worker run also reports a per-stage breakdown.
+  output) with 1 and N workers; the 1-worker run also reports a per-stage breakdown;
+- ``parts-N``: the same with N workers writing the dataset themselves in parts
+  (``--parts``), where the main process only reads, hands out parts and appends
+  each part to the SQLite file: its CPU is what bounds a cluster run.
 """
 from __future__ import annotations
 
@@ -124,7 +127,32 @@ def _pipeline(corpus: Path, limit: int | None, workers: int) -> dict:
     # against the wall time says how close the one writer is to being the bottleneck.
     return {"articles": summary.articles, "chars": summary.characters, "wall": wall, "cpu": cpu,
             "worker_peak_mib": summary.worker_peak_mib, "stages": dict(stages) if workers <= 1 else {},
-            "main_cpu": main_cpu if workers > 1 else None, "phases": _phases(marks, wall)}
+            "main_cpu": main_cpu if workers > 1 else None, "main_does": "read, hand out, write",
+            "phases": _phases(marks, wall)}
+
+
+#: Articles per part in the bench: enough parts for the phases on a 2,000-article corpus.
+BENCH_PART_SIZE = 256
+
+
+def _parts(corpus: Path, limit: int | None, workers: int) -> dict:
+    from khaosan.corpus.readers import read_paths
+    from khaosan.outputs.parts import write_parts
+    from khaosan.pipeline.settings import Settings
+
+    settings = Settings.from_env(workers=workers, parts=True, part_size=BENCH_PART_SIZE)
+    items = read_paths([corpus], settings)
+    marks: list[tuple[float, int]] = []
+    with tempfile.TemporaryDirectory() as out:
+        t0, c0 = time.perf_counter(), time.process_time()
+        summary = write_parts(islice(items, limit) if limit else items, settings, Path(out),
+                              progress=lambda n, chars: marks.append((time.perf_counter() - t0, chars)))
+        wall = time.perf_counter() - t0
+        main_cpu = time.process_time() - c0
+    cpu = main_cpu + summary.worker_cpu_seconds if workers > 1 else main_cpu
+    return {"articles": summary.articles, "chars": summary.characters, "wall": wall, "cpu": cpu,
+            "worker_peak_mib": summary.worker_peak_mib, "main_cpu": main_cpu if workers > 1 else None,
+            "main_does": "read, hand out parts, append them to SQLite", "phases": _phases(marks, wall)}
 
 
 def _phases(marks: list[tuple[float, int]], wall: float) -> dict[str, float] | None:
@@ -143,7 +171,7 @@ def _phases(marks: list[tuple[float, int]], wall: float) -> dict[str, float] | N
 
 KINDS: dict[str, Callable[[Path, int | None, int], dict]] = {
     "read": _read, "newmm": _tokenize_floor(_newmm), "nlpo3": _tokenize_floor(_nlpo3),
-    "spacy": _tokenize_floor(_spacy), "pipeline": _pipeline}
+    "spacy": _tokenize_floor(_spacy), "pipeline": _pipeline, "parts": _parts}
 
 
 def measure_one(kind: str, corpus: Path, limit: int | None, workers: int) -> dict:
@@ -155,14 +183,14 @@ def measure_one(kind: str, corpus: Path, limit: int | None, workers: int) -> dic
 def run_bench(corpus: Path, limit: int | None, workers: int, kinds: list[str]) -> list[dict]:
     rows = []
     for kind in kinds:
-        for w in ([1, workers] if kind == "pipeline" and workers > 1 else [1]):
+        for w in ([1, workers] if kind == "pipeline" and workers > 1 else [workers] if kind == "parts" else [1]):
             cmd = [sys.executable, "-m", "khaosan.pipeline.bench", kind, str(corpus), str(limit or 0), str(w)]
             res = subprocess.run(cmd, capture_output=True, text=True)
             if res.returncode != 0:
                 rows.append({"name": kind, "error": res.stderr.strip().splitlines()[-1:]})
                 continue
             r = json.loads(res.stdout.strip().splitlines()[-1])
-            r["name"] = f"{kind}-{w}" if kind == "pipeline" else kind
+            r["name"] = f"{kind}-{w}" if kind in ("pipeline", "parts") else kind
             rows.append(r)
     return rows
 
@@ -178,7 +206,7 @@ def format_rows(rows: list[dict]) -> str:
                    f"{r['wall']:>8.2f} {r['cpu']:>8.2f} {r['peak_mib']:>9.0f}")
     for r in rows:
         if r.get("main_cpu") is not None:
-            out.append(f"\n{r['name']}: main process (read, hand out, write) {r['main_cpu']:.2f} s CPU "
+            out.append(f"\n{r['name']}: main process ({r['main_does']}) {r['main_cpu']:.2f} s CPU "
                        f"= {100 * r['main_cpu'] / (r['wall'] or 1e-9):.0f} % of one core; "
                        f"workers {r['cpu'] - r['main_cpu']:.2f} s CPU")
     phased = [r for r in rows if r.get("phases")]

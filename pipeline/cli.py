@@ -132,7 +132,7 @@ def bench(
     corpus: Annotated[Path, typer.Argument(help="Corpus file or folder.")] = Path("../shared/corpus/thaigov/sample-2000.jsonl"),
     limit: Annotated[int, typer.Option(help="Articles to use (0 = all).")] = 0,
     workers: Annotated[int, typer.Option(help="Workers for the parallel pipeline run.")] = 2,
-    only: Annotated[Optional[str], typer.Option(help="Comma list of read,newmm,nlpo3,spacy,pipeline.")] = None,
+    only: Annotated[Optional[str], typer.Option(help="Comma list of read,newmm,nlpo3,spacy,pipeline,parts.")] = None,
 ) -> None:
     """Throughput of the pipeline (1 and N workers) next to tokenizer floors, with a per-stage breakdown."""
     import os

@@ -80,11 +80,13 @@ def test_bench_prints_throughput_phases_and_stages():
 
     env = {**os.environ, "KHAOSAN_BATCH_SIZE": "2"}  # several batches from the small sample corpus
     res = subprocess.run([sys.executable, "-m", "khaosan.pipeline.cli", "bench", "corpus/samples", "--only",
-                          "read,pipeline", "--workers", "2"], capture_output=True, text=True, timeout=300, env=env,
+                          "read,pipeline,parts", "--workers", "2"], capture_output=True, text=True, timeout=300, env=env,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert res.returncode == 0, res.stderr
-    rows = {line.split()[0]: line.split() for line in res.stdout.splitlines() if line.startswith(("read", "pipeline-"))}
-    assert rows["pipeline-1"][1] == rows["pipeline-2"][1] == rows["read"][1]  # the same articles in every run
+    rows = {line.split()[0]: line.split() for line in res.stdout.splitlines() if line.startswith(("read", "pipeline-", "parts-"))}
+    # the same articles in every run
+    assert rows["pipeline-1"][1] == rows["pipeline-2"][1] == rows["parts-2"][1] == rows["read"][1]
+    assert "parts-2: main process (read, hand out parts, append them to SQLite)" in res.stdout
     assert "steady-state speed-up of pipeline-2 over pipeline-1" in res.stdout
     assert "per-stage breakdown (pipeline-1)" in res.stdout and "extract:figures" in res.stdout
 
