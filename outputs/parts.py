@@ -26,7 +26,8 @@ parts, renames files, and has SQLite copy each part's rows into the one
 ``khaosan.sqlite`` (in C, with no Python object per row).
 
 ``--resume`` goes on after a stop: the parts the manifest records are not
-processed again.  The inputs are read again to find where the rest begins, and
+processed again (with nothing to go on from, it starts, so a batch job can
+pass it on every try).  The inputs are read again to find where the rest begins, and
 each skipped part's articles are checked against the digest the manifest holds
 for it, so inputs that changed since are refused rather than mixed in.
 """
@@ -34,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import time
@@ -55,6 +57,8 @@ if TYPE_CHECKING:
     from khaosan.outputs.dataset import Progress, RunSummary
     from khaosan.pipeline.runner import Pipeline
 
+log = logging.getLogger("khaosan")
+
 MANIFEST = "parts.jsonl"
 SCRATCH = ".parts-tmp"
 LAYOUT = "khaosan-parts/1"
@@ -66,7 +70,7 @@ PartItem = Article | Failed | ReadError
 
 
 class ResumeRefused(ValueError):
-    """``--resume`` cannot go on from what the output folder holds (other settings, other inputs, no manifest)."""
+    """``--resume`` cannot go on from what the output folder holds (other settings, other inputs, missing parts)."""
 
 
 def part_name(index: int) -> str:
@@ -288,9 +292,10 @@ def _count(summary: RunSummary, record: dict[str, Any]) -> None:
 def _open_manifest(out: Path, settings: Settings, resume: bool) -> Manifest:
     run = signature(settings)
     old = Manifest.read(out / MANIFEST) if resume else None
-    if resume:
-        if old is None:
-            raise ResumeRefused(f"{out}: nothing to resume (no {MANIFEST} from a run with parts)")
+    if resume and old is None:
+        # Nothing to go on from (the first try of a batch job that resumes on every try): start.
+        log.info("%s: nothing to resume (no %s), starting from the first part", out, MANIFEST)
+    if old is not None:
         changed = sorted(k for k in set(run) | set(old.run) if run.get(k) != old.run.get(k))
         if changed:
             raise ResumeRefused(f"{out}: the interrupted run had other settings ({', '.join(changed)}); "
