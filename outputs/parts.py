@@ -312,11 +312,23 @@ def _open_manifest(out: Path, settings: Settings, resume: bool) -> Manifest:
 def write_parts(items: Iterable[Article | ReadError], settings: Settings, out: Path, resume: bool = False,
                 progress: Progress | None = None, on_error: Callable[[ReadError], None] = lambda e: None,
                 timings: Any = None) -> RunSummary:
-    """Run the pipeline over ``items`` with the workers writing the dataset as parts (see the module doc)."""
+    """Run the pipeline over ``items`` with the workers writing the dataset as parts (see the module doc).
+
+    One run at a time per folder: a batch job requeued while its last try still runs (or two
+    jobs given the same ``--out``) gets :class:`~khaosan.pipeline.ingest_lock.Locked` at once.
+    """
+    from khaosan.pipeline.ingest_lock import DatasetLock
+
+    out.mkdir(parents=True, exist_ok=True)
+    with DatasetLock(out / MANIFEST, "khaosan extract --parts"):
+        return _write_parts(items, settings, out, resume, progress, on_error, timings)
+
+
+def _write_parts(items: Iterable[Article | ReadError], settings: Settings, out: Path, resume: bool,
+                 progress: Progress | None, on_error: Callable[[ReadError], None], timings: Any) -> RunSummary:
     from khaosan.outputs.dataset import RunSummary
     from khaosan.pipeline.parallel import map_batches
 
-    out.mkdir(parents=True, exist_ok=True)
     manifest = _open_manifest(out, settings, resume)
     done = len(manifest.parts)
     summary = RunSummary(out=out)

@@ -81,6 +81,8 @@ def extract(
     inputs = [p for p in inputs if p.exists()]
     show_bar = sys.stderr.isatty() if progress is None else progress
     from khaosan.outputs.parts import ResumeRefused
+    from khaosan.pipeline.ingest import EXIT_LOCKED
+    from khaosan.pipeline.ingest_lock import Locked
     from khaosan.pipeline.parallel import WorkersFailed
 
     try:
@@ -92,6 +94,9 @@ def extract(
     except ResumeRefused as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None
+    except Locked as e:  # another extract --parts works on this folder
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(EXIT_LOCKED) from None
     for line in summary.lines():
         typer.echo(line)
     if summary.articles == 0:

@@ -191,3 +191,19 @@ def test_a_one_writer_run_into_a_parts_folder_leaves_one_layout(corpus, whole, t
     run_extract([corpus / "news2.jsonl"], out, Settings(batch_size=BATCH))
     assert not (out / MANIFEST).exists() and not list(out.glob("*/part-*"))
     assert len(Dataset.load(out).facts) == 40
+
+
+def test_one_run_at_a_time_per_folder(corpus, tmp_path):
+    """A job requeued while its last try still runs must not write the same parts."""
+    from khaosan.pipeline.ingest_lock import DatasetLock
+
+    out = tmp_path / "locked"
+    out.mkdir()
+    with DatasetLock(out / MANIFEST, "the other run"):
+        done = subprocess.run(_cli(str(corpus / "news2.jsonl"), "--out", str(out), "--parts", "--resume"),
+                              env=_env(), capture_output=True, text=True)
+    assert done.returncode == 75, done.stderr
+    assert "locked by" in done.stderr and "the other run" in done.stderr
+    assert not (out / MANIFEST).exists()  # nothing touched
+    summary = run_extract([corpus / "news2.jsonl"], out, Settings(batch_size=BATCH, part_size=PART, parts=True))
+    assert summary.articles == 40  # free again once the other run ends
