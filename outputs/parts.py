@@ -336,7 +336,7 @@ def _write_parts(items: Iterable[Article | ReadError], settings: Settings, out: 
     t_start = time.perf_counter()
     scratch_root = out / SCRATCH
     scratch_root.mkdir(exist_ok=True)
-    read_errors_in: deque[tuple[int, str, int]] = deque()  # (part index, digest, read errors) of parts sent out
+    sent_out: deque[tuple[int, str, int]] = deque()  # (part index, digest, read errors) of parts sent out
 
     def on_read_error(err: ReadError) -> None:
         summary.read_errors.append(err)
@@ -355,7 +355,7 @@ def _write_parts(items: Iterable[Article | ReadError], settings: Settings, out: 
                 if progress is not None:
                     progress(summary.articles, summary.characters)
                 continue
-            read_errors_in.append((index, digest, n_errors))
+            sent_out.append((index, digest, n_errors))
             yield part
         if seen < done:
             raise ResumeRefused(f"{out}: the inputs are shorter than the interrupted run's; rerun without --resume")
@@ -376,7 +376,7 @@ def _write_parts(items: Iterable[Article | ReadError], settings: Settings, out: 
         for path in kept:
             sqlite.append_database(path)
     for written in map_batches(settings, to_run(), task):
-        index, digest, n_errors = read_errors_in.popleft()
+        index, digest, n_errors = sent_out.popleft()
         t0 = time.perf_counter()
         _move_into_place(Path(written.scratch), out, index)
         if sqlite is not None:
