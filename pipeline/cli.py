@@ -138,8 +138,10 @@ def bench(
     limit: Annotated[int, typer.Option(help="Articles to use (0 = all).")] = 0,
     workers: Annotated[int, typer.Option(help="Workers for the parallel pipeline run.")] = 2,
     only: Annotated[Optional[str], typer.Option(help="Comma list of read,newmm,nlpo3,spacy,pipeline,parts.")] = None,
+    repeat: Annotated[int, typer.Option(min=1, help="Runs of each measure (in rounds); the median run is shown.")] = 1,
 ) -> None:
-    """Throughput of the pipeline (1 and N workers) next to tokenizer floors, with a per-stage breakdown."""
+    """Throughput of the pipeline (1 and N workers) next to tokenizer floors, with a per-stage breakdown
+    and issue 3's targets."""
     import os
     import platform
 
@@ -147,7 +149,7 @@ def bench(
 
     kinds = only.split(",") if only else list(KINDS)
     typer.echo(f"corpus {corpus}, machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
-    typer.echo(format_rows(run_bench(corpus, limit or None, workers, kinds)))
+    typer.echo(format_rows(run_bench(corpus, limit or None, workers, kinds, repeat), workers))
 
 
 @app.command("extractors")

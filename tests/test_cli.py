@@ -5,6 +5,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -89,8 +90,53 @@ def test_bench_prints_throughput_phases_and_stages():
     assert "parts-2: main process (read, hand out parts, append them to SQLite)" in res.stdout
     assert "steady-state speed-up of pipeline-2 over pipeline-1" in res.stdout
     assert "per-stage breakdown (pipeline-1)" in res.stdout and "extract:figures" in res.stdout
+    assert "targets (issue 3):" in res.stdout and "2 workers against 1, end to end" in res.stdout
 
     # start-up is the time to the first batch, the steady rate runs from first to last batch, finish is the rest
     assert _phases([(1.0, 100), (2.0, 300), (3.0, 500)], 3.5) == {
         "startup": 1.0, "steady_chars_per_s": 200.0, "finish": 0.5}
     assert _phases([(1.0, 100)], 2.0) is None  # one batch has no steady rate
+
+
+def _bench_row(name: str, wall: float, chars: int = 1_000_000, **extra) -> dict:
+    return {"name": name, "articles": 10, "chars": chars, "wall": wall, "cpu": wall, "peak_mib": 300.0, **extra}
+
+
+def test_bench_repeats_keep_the_median_run_whole(monkeypatch):
+    """With --repeat the runs go in rounds, and each measure shows its median run with the spread of all."""
+    from khaosan.pipeline import bench
+
+    walls = iter([3.0, 1.0, 2.0, 1.5, 9.0, 2.5])  # newmm, pipeline-1, newmm, pipeline-1, ... in rounds
+    calls: list[str] = []
+
+    def fake(kind, corpus, limit, w):
+        calls.append(f"{kind}-{w}")
+        return _bench_row(f"{kind}-{w}" if kind == "pipeline" else kind, next(walls), stages={"tokenize": len(calls)})
+
+    monkeypatch.setattr(bench, "_run_once", fake)
+    rows = bench.run_bench(Path("x"), None, 1, ["newmm", "pipeline"], repeat=3)
+    assert calls == ["newmm-1", "pipeline-1"] * 3  # rounds, not one measure three times over
+    newmm, one = rows
+    assert (newmm["name"], newmm["wall"], newmm["runs"]) == ("newmm", 3.0, 3)  # walls 3, 2, 9: the median is 3
+    assert newmm["rate_range"] == (1_000_000 / 9.0, 1_000_000 / 2.0)
+    assert one["wall"] == 1.5 and one["stages"] == {"tokenize": 4}  # the median run's own stages, not a mix
+    assert "Mchar/s of all runs" in bench.format_rows(rows, 1)
+
+
+def test_bench_states_each_target_and_whether_it_is_met():
+    from khaosan.pipeline.bench import format_targets
+
+    phases = {"startup": 0.5, "finish": 0.2}
+    rows = [_bench_row("newmm", 10.0),
+            _bench_row("pipeline-1", 6.0, stages={"extract:orgs": 2.0, "resolve": 0.5, "rows": 1.0, "tokenize": 1.5},
+                       phases={**phases, "steady_chars_per_s": 100.0}),
+            _bench_row("pipeline-2", 4.0, phases={**phases, "steady_chars_per_s": 190.0}, peak_mib=1500.0)]
+    text = "\n".join(format_targets(rows, 2))
+    # 1 worker: 10 / 6 = 1.67x newmm; the target allows 10 / 1.5 = 6.67 s
+    assert "against newmm alone: 1.67x (target 1.50x): met" in text
+    assert "time the target allows: 6.67 s; taken: 6.00 s = rules 2.50 + outputs 1.00" in text
+    assert "+ read/normalise/tokenize/sentences 1.50 + start-up and the rest 1.00" in text
+    # 2 workers: 6 / 4 = 1.5x end to end (not met), 1.9x steady
+    assert "2 workers against 1, end to end: 1.50x, steady state: 1.90x (target 1.70x): end to end NOT met" in text
+    assert "peak memory of any process: 1500 MiB (target 1024 MiB): NOT met" in text
+    assert format_targets([_bench_row("read", 1.0)], 2) == []  # nothing measured, nothing claimed
