@@ -45,10 +45,13 @@ class RunSummary:
     worker_peak_mib: float = 0.0
     parts: int = 0  # parts written by this run (``Settings.parts``)
     resumed_parts: int = 0  # parts an interrupted run had written, kept by ``--resume``
+    workers: str = ""  # where extraction ran: "in-process", "2 worker processes", "Dask tcp://..."
 
     def lines(self) -> list[str]:
         rate = self.articles / self.seconds if self.seconds else 0.0
-        out = [f"{self.articles} articles ({self.characters:,} characters) in {self.seconds:.1f} s, {rate:.1f} articles/s"]
+        where = f" ({self.workers})" if self.workers else ""
+        out = [f"{self.articles} articles ({self.characters:,} characters) in {self.seconds:.1f} s, "
+               f"{rate:.1f} articles/s{where}"]
         out.append("facts: " + ", ".join(f"{n} {fam}" for fam, n in self.facts.items()) + f"; {self.mentions} mentions")
         if self.read_errors or self.extraction_errors:
             out.append(f"errors: {len(self.read_errors)} unreadable inputs, {self.extraction_errors} extractor failures "
@@ -140,7 +143,7 @@ def write_stream(items: Iterable[Article | ReadError], settings: Settings, write
     from khaosan.pipeline.version import pipeline_version
 
     version = pipeline_version()
-    summary = RunSummary(out=None)
+    summary = RunSummary(out=None, workers=settings.where())
     t_start = time.perf_counter()
     errors_per_batch: deque[list[Row]] = deque()
 

@@ -331,7 +331,7 @@ def _write_parts(items: Iterable[Article | ReadError], settings: Settings, out: 
 
     manifest = _open_manifest(out, settings, resume)
     done = len(manifest.parts)
-    summary = RunSummary(out=out)
+    summary = RunSummary(out=out, workers=settings.where())
     summary.resumed_parts = done
     t_start = time.perf_counter()
     scratch_root = out / SCRATCH

@@ -38,7 +38,8 @@ def _estimate_total(paths: list[Path]) -> int | None:
 def extract(
     inputs: Annotated[list[Path], typer.Argument(help="Files (.txt .html .jsonl .jsonl.gz .csv) and folders.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the dataset.")],
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[Optional[int], typer.Option(
+        min=0, help="Worker processes: 0 = one per CPU core (default 1, or KHAOSAN_WORKERS).")] = None,
     batch_size: Annotated[Optional[int], typer.Option(help="Articles per output batch.")] = None,
     tokenizer: Annotated[Optional[str], typer.Option(help="nlpo3 or newmm.")] = None,
     sentences: Annotated[Optional[str], typer.Option(help="rules or crfcut.")] = None,

@@ -14,6 +14,14 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 
+def available_cores() -> int:
+    """CPU cores this process may run on (``os.sched_getaffinity`` where the system has it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     #: Word tokenizer: "nlpo3" (Rust newmm, fast) or "newmm" (PyThaiNLP, pure Python).
@@ -22,7 +30,8 @@ class Settings:
     sentences: str = "rules"
     #: Extractors to run, by registry name; empty means every available one.
     extractors: tuple[str, ...] = ()
-    #: Worker processes for extraction (1 = in-process).
+    #: Worker processes for extraction: 1 = in-process; 0 = one per CPU core this process may
+    #: run on (its affinity: what a batch scheduler or container granted, not the machine's count).
     workers: int = 1
     #: Articles handed to a worker at a time, and rows written per output batch.
     batch_size: int = 64
@@ -55,6 +64,18 @@ class Settings:
     parts: bool = False
     #: Articles per part when ``parts`` is on (rounded up to whole batches).
     part_size: int = 1024
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ValueError(f"workers must be 0 (one per CPU core) or more, got {self.workers}")
+        if self.workers == 0:  # resolved here, on the client: a cluster's workers see the number it chose
+            object.__setattr__(self, "workers", available_cores())
+
+    def where(self) -> str:
+        """Where extraction runs, in words (for a run's summary)."""
+        if self.dask:
+            return f"Dask LocalCluster of {self.workers} workers" if self.dask == "local" else f"Dask {self.dask}"
+        return f"{self.workers} worker processes" if self.workers > 1 else "in-process"
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
