@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import filecmp
 import json
+import os
+import subprocess
+import sys
 import sqlite3
 from pathlib import Path
 
@@ -122,3 +125,34 @@ def test_dask_local_cluster_equals_local_run(inputs, local, tmp_path):
     assert n_workers == 2
     _assert_same_dataset(local, out)
     _assert_parts_equal(local, parts)
+
+
+_FORKSERVER_SCRIPT = """
+import json, os
+from khaosan.corpus.article import Article
+from khaosan.pipeline.parallel import map_batches
+from khaosan.pipeline.settings import Settings
+
+def where(pipeline, batch):
+    from khaosan.pipeline import forkserver_preload
+    doc = pipeline(batch[0])  # the inherited rules work in the worker
+    return os.getpid(), forkserver_preload.built_by, len(doc.facts_of("provinces"))
+
+if __name__ == "__main__":
+    batches = [[Article(doc_id=str(i), text="นายสมชาย ใจดี เดินทางไปจังหวัดเชียงใหม่")] for i in range(6)]
+    print(json.dumps(list(map_batches(Settings(workers=2), batches, where))))
+"""
+
+
+def test_pool_workers_start_with_the_rules_the_fork_server_built(tmp_path):
+    """The rules are built once, in the fork server, and every worker forked from it has them (copy-on-write)."""
+    script = tmp_path / "forkserver_rules.py"
+    script.write_text(_FORKSERVER_SCRIPT, encoding="utf-8")
+    res = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300,
+                         env={k: v for k, v in os.environ.items() if k != "KHAOSAN_FORKSERVER_SETTINGS"})
+    assert res.returncode == 0, res.stderr
+    results = json.loads(res.stdout)
+    builders = {built_by for _, built_by, _ in results}
+    assert len(builders) == 1 and None not in builders  # one build, in one process ...
+    assert all(pid != built_by for pid, built_by, _ in results)  # ... which is not a worker
+    assert all(provinces == 1 for _, _, provinces in results)
