@@ -195,6 +195,10 @@ def _run_once(kind: str, corpus: Path, limit: int | None, w: int) -> dict:
     return {**json.loads(res.stdout.strip().splitlines()[-1]), "name": name}
 
 
+def _rate(r: dict) -> float:
+    return r["chars"] / (r["wall"] or 1e-9)
+
+
 def _median_run(runs: list[dict]) -> dict:
     """The run of median wall time, whole (its stages and phases belong together), and the spread of all runs."""
     failed = [r for r in runs if "error" in r]
@@ -202,7 +206,7 @@ def _median_run(runs: list[dict]) -> dict:
         return failed[0]
     ordered = sorted(runs, key=lambda r: r["wall"])
     median = dict(ordered[(len(ordered) - 1) // 2])
-    rates = [r["chars"] / (r["wall"] or 1e-9) for r in runs]
+    rates = [_rate(r) for r in runs]
     median["runs"], median["rate_range"] = len(runs), (min(rates), max(rates))
     return median
 
@@ -220,10 +224,6 @@ def run_bench(corpus: Path, limit: int | None, workers: int, kinds: list[str], r
             r = _run_once(kind, corpus, limit, w)
             runs.setdefault(r["name"], []).append(r)
     return [_median_run(rs) for rs in runs.values()]
-
-
-def _rate(r: dict) -> float:
-    return r["chars"] / (r["wall"] or 1e-9)
 
 
 #: Issue 3's targets, measured here: one worker against newmm alone, two workers against one, memory.
