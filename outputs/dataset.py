@@ -46,6 +46,7 @@ class RunSummary:
     parts: int = 0  # parts written by this run (``Settings.parts``)
     resumed_parts: int = 0  # parts an interrupted run had written, kept by ``--resume``
     workers: str = ""  # where extraction ran: "in-process", "2 worker processes", "Dask tcp://..."
+    formats: tuple[str, ...] = ()  # the output formats written into ``out``
 
     def lines(self) -> list[str]:
         rate = self.articles / self.seconds if self.seconds else 0.0
@@ -62,11 +63,16 @@ class RunSummary:
             kept = f", {self.resumed_parts} kept from the interrupted run" if self.resumed_parts else ""
             out.append(f"parts: {self.parts} written{kept}")
         if self.out is not None:
-            files = ("facts/, <table>/ and csv/<table>/ part files, khaosan.sqlite" if self.parts or self.resumed_parts
-                     else "facts.jsonl, *.parquet, csv/, khaosan.sqlite")
+            names = _PART_FILES if self.parts or self.resumed_parts else _FILES
+            files = ", ".join(names[f] for f in names if f in self.formats)
             out.append(f"dataset: {self.out}/ ({files})")
         return out
 
+
+# What each format writes, in the order the summary names them.
+_FILES = {"jsonl": "facts.jsonl", "parquet": "*.parquet", "csv": "csv/", "sqlite": "khaosan.sqlite"}
+_PART_FILES = {"jsonl": "facts/ part files", "parquet": "<table>/ part files", "csv": "csv/<table>/ part files",
+               "sqlite": "khaosan.sqlite"}
 
 Progress = Callable[[int, int], None]  # (articles done, characters done)
 
@@ -206,6 +212,7 @@ def run_extract(paths: Iterable[str | Path], out: Path, settings: Settings | Non
     stats = ReadStats()
     if settings.parts:
         summary = parts.write_parts(read(paths, settings, stats), settings, out, resume, progress, on_error, timings)
+        summary.formats = settings.formats
         summary.read_summary = stats.summary()
         return summary
     if resume:
@@ -218,6 +225,7 @@ def run_extract(paths: Iterable[str | Path], out: Path, settings: Settings | Non
     if timings is not None:
         timings["write"] += time.perf_counter() - t0  # closing: indexes, statistics, file footers
     summary.out = out
+    summary.formats = settings.formats
     summary.read_summary = stats.summary()
     return summary
 

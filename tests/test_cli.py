@@ -49,6 +49,15 @@ def test_extract_reports_bad_inputs_and_keeps_the_rest(extracted):
 def test_extract_prints_a_summary(extracted):
     out, res = extracted
     assert "4 articles" in res.stdout and str(out) in res.stdout
+    assert "facts.jsonl, *.parquet, csv/, khaosan.sqlite" in res.stdout
+
+
+def test_extract_summary_names_only_the_files_written(corpus, tmp_path):
+    res = _run("extract", str(corpus / "a.txt"), "--out", str(tmp_path), "--formats", "jsonl,sqlite")
+    assert res.returncode == 0, res.stderr
+    line = next(x for x in res.stdout.splitlines() if x.startswith("dataset:"))
+    assert line.endswith("(facts.jsonl, khaosan.sqlite)"), line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["facts.jsonl", "khaosan.sqlite"]
 
 
 def test_extract_finds_facts_in_tis620_file(extracted):
