@@ -2,7 +2,7 @@
 
 - samples: our own bundled corpus (always runs);
 - seeds: the five seed articles in ../shared (skipped when absent);
-- dev: 36 hand-annotated thaigov press releases, gold in tests/gold/dev/ (articles from ../shared).
+- dev: 96 hand-annotated thaigov press releases (parts 1–9), gold in tests/gold/dev/ (articles from ../shared).
 """
 from __future__ import annotations
 
