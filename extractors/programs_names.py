@@ -12,7 +12,7 @@ import re
 
 from khaosan.extractors.programs_patterns import (
     _CHUNK, _EXPLAINS, _HAS_LETTER, _HAS_THAI, _HAS_UPPER, _LATIN_RUN, _MONEY, _NUMBER, _OR, _PAREN,
-    _QUOTE_OPEN, _SPACES, _THAI, _YEAR, FAMILY, _dictionary, _key, _Patterns,
+    _QUOTE_OPEN, _ROUTE, _SPACES, _THAI, _YEAR, FAMILY, _dictionary, _key, _Patterns,
 )
 from khaosan.pipeline.doc import Doc, Mention
 
@@ -24,6 +24,7 @@ _PURPOSE_WORDS = 2  # verb + this many words at most: พัฒนา|เมื�
 _BILINGUAL = re.compile(rf"(.*[{_THAI}][^A-Za-z]*?) ((?:The |the )?[A-Z][A-Za-z0-9#&+'.-]*(?: [A-Za-z0-9#&+'.-]+)+)$")
 _NESTED_PAREN = re.compile(r"(.*?)\s*\(([^()]*)\)\s*$")  # (The Smart City Ambassadors 2 (SCA#2))
 _LIST_SEP = re.compile(r"\s*[,;]\s*")
+_ACRONYM_END = re.compile(r"(?:^|(?<=[\s]))[ก-ฮ][ก-ฮ.]{0,7}\.$")  # ธ.ก.ส., บสย.: consonants and dots only
 _MEETING = re.compile(r"[ \t]?ครั้งที่[ \t]?[0-9]+/[0-9]{2,4}")
 
 
@@ -173,6 +174,8 @@ class NameRules:
                 break
         while cut > start and text[cut - 1] in "ฯ.-:/":
             cut -= 1
+        if text.startswith(".", cut) and _ACRONYM_END.search(text, start, cut + 1):
+            cut += 1  # ...กับ ธ.ก.ส., ...กับ บสย.: an acronym keeps its dot
         t = self.p.tail_stop_re.search(text, start, cut)
         if t is not None and t.start() > start and doc.starts_token(t.start()) and doc.ends_token(cut):
             cut = t.start()  # ...แซนด์บ็อกซ์|ไป: a verb particle, not the name's last word
@@ -204,7 +207,7 @@ class NameRules:
         text = doc.norm
         clean = end == _CHUNK.match(text, start).end()
         bare = end
-        end = self._ordinal_end(text, end)
+        end = self._route_end(text, self._ordinal_end(text, end))
         if clean:
             end = self._dangling(doc, start, end)
             sp = _SPACES.match(text, end).end()
@@ -268,6 +271,14 @@ class NameRules:
         nxt = self._thai_end(doc, sp)
         return nxt if nxt > sp else self._strip_dangling(doc, start, end)
 
+    def _route_end(self, text: str, end: int) -> int:
+        """The route or crossing an infrastructure project is named by, and a phase after it:
+        ...สะพานมิตรภาพไทย-ลาวแห่งที่ 5 (บึงกาฬ-บอลิคำไซ), ...ก่อสร้างทางรถไฟ สายขอนแก่น - หนองคาย."""
+        m = _ROUTE.match(text, end)
+        if m is None or m.end() == end:
+            return end
+        return self._ordinal_end(text, m.end())
+
     def _ordinal_end(self, text: str, end: int) -> int:
         if text.endswith("เงิน", 0, end):
             # a sum of money names the program: เติมเงิน 10,000 บาท
@@ -278,7 +289,8 @@ class NameRules:
         if m is not None and _MEETING.fullmatch(m.group()):
             return end  # ครั้งที่ 3/2568 numbers a meeting of the year, not a program's edition
         m = m or _YEAR.match(text, end)
-        if m is None and self.p.ordinal_tail_re.search(text, max(0, end - 30), end):
+        if m is None and (self.p.ordinal_tail_re.search(text, max(0, end - 30), end)
+                          or self.p.numbered_tail_re.search(text, max(0, end - 12), end)):
             m = _NUMBER.match(text, end)
         if m is not None and (m.end() >= len(text) or not text[m.end()].isdigit()):
             return m.end()

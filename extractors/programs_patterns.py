@@ -38,6 +38,11 @@ _QUOTE_OPEN = re.compile(r"[ \t]*([\"'])")
 # Both counts are the same (1 ตำบล 1..., 9 ต้น 9...), not a count of people from a count of places (928 คนจาก 878).
 _COUNTED = re.compile(rf"(\d+|หนึ่ง) ?[{_THAI}]{{2,12}} ?(\1) ?(?=[{_THAI}A-Za-z])")
 _YEAR = re.compile(r"[ \t]?(?:25[0-9]{2}|20[0-9]{2}|19[0-9]{2})(?![0-9])")
+# A route or crossing that completes an infrastructure project's name: (บึงกาฬ-บอลิคำไซ), (ถนนสุขุมวิท),
+# สายขอนแก่น - หนองคาย.  Places are Thai words joined by a dash; a lone parenthesis must name a road.
+_PLACE = r"[\u0e01-\u0e4e][\u0e01-\u0e4e.ฯ]{1,30}"
+_ROUTE = re.compile(rf"(?:[ \t]?\((?:{_PLACE}(?:[ \t]?[-–][ \t]?{_PLACE})+|ถนน{_PLACE})\))?"
+                    rf"(?:[ \t]?สาย[ \t]?{_PLACE}(?:[ \t]?[-–][ \t]?{_PLACE})+)?")
 _NUMBER = re.compile(r"[ \t]?'?[0-9]+(?:[-/.][0-9]+)?(?![0-9])")
 # URLs: found from their scheme or their domain ending, then widened to the white space around
 # (a leading [^\s]+ in one regex would rescan every run of text: quadratic on long lines).
@@ -82,6 +87,9 @@ class _Patterns:
         ordinals = _rx(words.get("ordinal", ()))
         self.ordinal_re = re.compile(rf"[ \t]?(?:{ordinals})[ \t]?'?[0-9]+(?:[-/.][0-9]+)?(?![0-9])")
         self.ordinal_tail_re = re.compile(rf"(?:{ordinals})$")
+        # โควิด 19: a number written after a space still belongs to a name that ends on this word
+        numbered = _rx(words.get("numbered", ("\x00",)))
+        self.numbered_tail_re = re.compile(f"(?:{numbered})$")
         self.ordinal_heads = tuple(w[:-3] for w in words.get("ordinal", ()) if w.endswith("ที่") and len(w) > 3)
         self.strip_ordinal_re = re.compile(rf"(?:[ \t]?(?:{ordinals})[ \t]?'?[0-9]+(?:[-/.][0-9]+)?|[ \t](?:25|20|19)[0-9]{{2}})$")
         self.not_program = {w.casefold() for w in words.get("not_program", ())}
