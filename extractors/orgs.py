@@ -61,6 +61,12 @@ _UNIT_TAIL = re.compile(r"[ \t]*\d{1,3}(?:[ \t]*(?P<place>[\u0e01-\u0e4e]+))?$")
 # The secretary-general of a committee heads its office: เลขาธิการคณะกรรมการอาหารและยา.
 _SECRETARY = re.compile(r"(?:เลขาธิการ|รองเลขาธิการ|ผู้ช่วยเลขาธิการ)[ \t]?$")
 _PAREN = re.compile(r"\(\s*([^()\n]{1,90}?)\s*\)")
+# A faculty's name right before its university: คณะแพทยศาสตร์, คณะมนุษยศาสตร์และสังคมศาสตร์, คณะวิจิตรศิลป์
+_FACULTY_WORD = r"[\u0e01-\u0e4e]{1,30}?(?:ศาสตร์|ศิลป์|กรรมศาสตร์)"
+_LATIN_COMPANY = re.compile(
+    r"(?<![A-Za-z0-9])(?P<name>(?:[A-Z][A-Za-z0-9&'.-]*[ \t]){1,6}"
+    r"(?:(?:Public[ \t])?(?:Company|Co\.),?[ \t](?:Limited|Ltd\.?)|Pte\.?[ \t]Ltd\.?|Ltd\.|Limited|Corporation|Corp\.|Inc\.|PLC)(?![A-Za-z]))")
+_FACULTY = re.compile(rf"(คณะ{_FACULTY_WORD}(?:และ{_FACULTY_WORD})?)[ \t]?$")
 # Words that make the span before "(ACRONYM)" something other than a body's name.
 _NOT_ORG = ("โครงการ", "กิจกรรม", "แผน", "นโยบาย", "ระบบ", "มาตรการ", "ยุทธศาสตร์", "พระราชบัญญัติ", "พ.ร.บ.",
             "ร่างกฎหมาย", "ประมวลกฎหมาย", "ระเบียบ", "ประกาศ", "หลักสูตร", "แพลตฟอร์ม", "แอปพลิเคชัน", "เว็บไซต์", "งาน ")
@@ -167,6 +173,8 @@ class OrgExtractor(RuleExtractor):
         self._companies(doc, text, hits, found[self._company_re])
         self._patterns(doc, text, hits, gaz_starts, found[self._head_re])
         self._secretariats(text, hits)
+        self._faculties(text, hits)
+        self._latin_companies(text, hits)
         self._definitions(doc, text, hits)
         return self._finish(doc, hits)
 
@@ -351,8 +359,9 @@ class OrgExtractor(RuleExtractor):
                     break
                 nxt = i + 1
                 if nxt >= len(tokens) or text[tokens[nxt][0]] in " \t\n" or tokens[nxt][0] in gaz_starts \
-                        or self._head_re.match(text, tokens[nxt][0]):
-                    break
+                        or self._head_re.match(text, tokens[nxt][0]) \
+                        or tok + text[tokens[nxt][0]:tokens[nxt][1]] in self.stop:
+                    break  # (the last: a stop phrase of two tokens, สมาคม...|และ|คณะ "and party")
             if tok in _ADMIN_WORDS and end > pos:
                 return pos, False  # สำนักงานจัดหางานจังหวัด with no province named: generic
             end = te
@@ -426,6 +435,33 @@ class OrgExtractor(RuleExtractor):
             office = self.gaz.canonical("สำนักงาน" + h.names[0])
             if office:
                 h.names, h.kind, h.full = [office], self.gaz.entries[office].type, False
+
+    def _faculties(self, text: str, hits: list[_Hit]) -> None:
+        """คณะแพทยศาสตร์ มหาวิทยาลัยขอนแก่น: a faculty is named by its university, which stays an org of its own.
+
+        The mention covers the faculty's words only (so it does not overlap the university's) and is
+        named with the university's canonical name: คณะแพทยศาสตร์ alone names no one body.
+        """
+        for h in list(hits):
+            if len(h.names) != 1:
+                continue
+            entry = self.gaz.entries.get(h.names[0])
+            if (entry.type if entry else h.kind) != "university":
+                continue
+            f = _FACULTY.search(text, max(0, h.start - 60), h.start)
+            if f is not None:
+                name = f"{f.group(1)} {h.names[0]}"
+                hits.append(_Hit(f.start(1), f.end(1), "orgs/faculty", [name], kind="university", full=False))
+
+    def _latin_companies(self, text: str, hits: list[_Hit]) -> None:
+        """Siam Star Company Limited, Golden Harbour Co., Ltd.: a company registered abroad, named in
+        English (with or without บริษัท before it), is named as written in English."""
+        for m in _LATIN_COMPANY.finditer(text):
+            name = _WS.sub(" ", m.group("name")).strip()
+            if self.gaz.canonical(name):
+                continue  # a known company: the gazetteer's match names it
+            end = m.start("name") + len(m.group("name").rstrip())
+            hits.append(_Hit(m.start("name"), end, "orgs/company_latin", [name], kind="company", full=True))
 
     def _alias_form(self, surface: str) -> bool:
         """An acronym or a Latin name, possibly with a regional unit's number and province (สพร.19 เชียงใหม่)."""
@@ -561,6 +597,12 @@ class OrgExtractor(RuleExtractor):
         groups: dict[str, list[Mention]] = {}
         for m in mentions:
             groups.setdefault(m.key, []).append(m)
+        # สมาพันธ์แรงงานฯ after สมาพันธ์แรงงานรัฐวิสาหกิจสัมพันธ์: a name cut short with ฯ is the one
+        # body of the article whose name it begins (the gazetteer resolves known bodies so already).
+        for key in [k for k, ms in groups.items() if all(doc.norm.startswith("ฯ", m.norm_end) for m in ms)]:
+            longer = [k for k in groups if k != key and k.startswith(key)]
+            if len(longer) == 1:
+                groups[longer[0]].extend(groups.pop(key))
         return [Fact(self.family, key, self.merge_attrs(ms), ms, doc.doc_id) for key, ms in groups.items()]
 
 
