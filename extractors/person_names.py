@@ -226,7 +226,9 @@ class NameFinder:
                 continue
             if lex.glued_re.match(norm, k) or ctx.title_at(k) or self._long_role_at(norm, k):
                 return end, k
-            if not listed and lex.clause_re.match(norm, k) and (
+            c = None if listed else lex.clause_re.match(norm, k)
+            # (a clause word is a word of its own: ณ does not start กร|ณินทร์)
+            if c is not None and ctx.doc.ends_token(c.end()) and (
                     norm[s:k] in lex.first_names or fold_name(norm[s:k]) in lex.cabinet_by_first
                     or (known_first and norm[s:k] in known_first)):
                 return end, k
