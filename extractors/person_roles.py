@@ -110,6 +110,17 @@ class _Orgs:
 
 
 @cache
+def _unrepeated(head: str, org: str) -> str:
+    """``org`` without the word it repeats from the end of ``head``: นายกสมาคม + สมาคมX is นายกสมาคมX.
+
+    Four letters at least: ผู้อำนวยการ + การไฟฟ้านครหลวง shares การ and is written so.
+    """
+    for n in range(min(len(head), len(org)), 3, -1):
+        if head.endswith(org[:n]):
+            return org[n:]
+    return org
+
+
 def org_lookup() -> _Orgs:
     try:
         from khaosan.extractors.orgs import org_gazetteer
@@ -214,7 +225,7 @@ class RoleParser:
             if org.endswith("ฯ") and kind in ("org", "free"):
                 org = self._expand_abbrev(ctx, pos, out, entry, org)
             complete = bool(org) or not any(k in _NEEDS_ORG for k in entry["org"])
-            return Role(pos, end, out + org, out, complete, mod)
+            return Role(pos, end, out + _unrepeated(out, org), out, complete, mod)
         return None
 
     # -- "ฯ": a body or a title named in full earlier -----------------------------------
