@@ -7,13 +7,17 @@ per-cent word or unit written after it (``extractors/data/curated/units.json``,
 ``currencies.json``; longest form first, so กิโลเมตร wins over กิโล).  A
 number counts as a figure only with a unit, a currency or per-cent, or — for
 amounts without a currency word — a multiplier of a million or more, or a
-money word right before it (งบประมาณ/วงเงิน/มูลค่า ... 500,000 → THB).
+money word right before it (งบประมาณ/วงเงิน/มูลค่า ... 500,000 → THB); a multiplier with a word
+we do not know glued after it (2.3 ล้านเลขหมาย) is not baht unless a money word says so.  Number
+words count only where a token starts, glued to a unit or after ร้อยละ (สามประเทศ, ร้อยละสิบ); a bare
+multiplier word (ล้าน, พัน) only when a qualifier bounds it (กว่าแสนคน).
 
 Then the things that look like figures but are not are filtered out by their
 context (SCHEMA.md): parts of dates and times (the dates family's spans, a
 month name after the number, ปี/พ.ศ. before it, น. after it), ordinals
-(ครั้งที่ 3, รุ่นที่ 2, ชั้น 5, ข้อ 3, มาตรา 44), numbers inside names
-(COVID-19, Web3, 5G, SCA#2, 1 ตำบล 1 ผลิตภัณฑ์), house and phone numbers
+(ครั้งที่ 3, รุ่นที่ 2, ชั้น 5, ข้อ 3, มาตรา 44), numbered sub-items (2.1 โครงการ... at a
+line start), Buddhist-era years after a word ending in ปี (งบกลางปี 2566), numbers inside names
+(COVID-19, โควิด - 19, Web3, 5G, SCA#2, 1 ตำบล 1 ผลิตภัณฑ์, พันตำรวจเอก), house and phone numbers
 (เลขที่ 99/1, หมู่ 5, โทร. 02 ...), URLs, kilometre markers.
 """
 from __future__ import annotations
@@ -118,6 +122,7 @@ _MONTH_ENDS = SuffixMatcher(MONTH_FORMS)
 _ORDINAL_AFTER_UNIT = re.compile(r"ที่[ \t]*\d")
 _WEIGHT_BEFORE = SuffixMatcher(["หนัก", "ทองคำ", "ทอง", "หนักประมาณ", "หนักรวม", "ทองคำหนัก"])
 # ทั้งสองฝ่าย "both sides", ระหว่างสองประเทศ "between the two countries": relations, not counts.
+# (Only สอง: ระหว่างสามประเทศ counts three countries.)
 _RELATION_BEFORE = SuffixMatcher(["ทั้ง", "ระหว่าง"])
 _ORDINAL_OK_BEFORE = ("อยู่", "ไว้", "เป็น", "ระดับ", "คือ")  # อยู่ที่ 3 ล้านคน is a quantity
 _TIME_AFTER = re.compile(r"[ \t]*(?:น\.|นาฬิกา|[:.]\d\d[ \t]*น)")
@@ -135,6 +140,26 @@ _FILLER_BEFORE = SuffixMatcher("""จำนวน รวมทั้งสิ้
  ลด กว่า มากกว่า ประมาณ ราว ไม่เกิน ไม่ต่ำกว่า ไม่น้อยกว่า สูงสุด เกือบ ร่วม โดย คิดเป็น""".split())
 _CHUNK_REV = re.compile(r"[^\s,;:()\[\]\"']+")
 
+# Number words that cannot start a number on their own (สิบ can: สิบปี, ร้อยละสิบ).
+_BARE_MULTIPLIERS = ("ร้อย", "พัน", "หมื่น", "แสน", "ล้าน")
+# Thai characters that never begin a syllable (vowel signs, tone marks, ะ า ำ): a unit followed by one
+# is the head of a longer word (ท่าน|้ำ is ท่าน้ำ, a pier), so it did not end there.
+_NOT_SYLLABLE_START = frozenset("ะัาำิีึืฺุู็่้๊๋์ํ๎ๅ")
+# ...เฉลิมพระเกียรติ 80 พรรษา, ...เฉลิมพระเกียรติ 7 รอบ: a commemorated royal age names a building or fair
+_AGE_UNITS = frozenset(("พรรษา", "รอบ"))
+_COMMEMORATIVE_BEFORE = SuffixMatcher(["เฉลิมพระเกียรติ", "เฉลิมพระเกียรติฯ"])
+# พันตำรวจเอก, สิบตำรวจโท: ranks, not a number of policemen
+_RANK_AFTER = re.compile(r"(?:เอก|โท|ตรี)")
+# ปีงบประมาณ 2566, งบกลางปี 2566, งบกลาง 2566, พ.ศ. 2566: a Buddhist-era year (ปี even at the end of a word)
+_YEAR_BEFORE = SuffixMatcher(["ปี", "พ.ศ.", "พ.ศ", "ปีงบประมาณ", "งบประมาณ", "ปีงบฯ", "งบฯ", "งบกลาง", "ปีการศึกษา",
+                              "ปีบัญชี"])
+_CE_YEAR_BEFORE = SuffixMatcher(["ค.ศ.", "ค.ศ"])
+# โควิด - 19: the spaced dash of a name (a Thai word before a spaced dash is a list separator: ภาคกลาง - 22 จังหวัด)
+_NAME_BEFORE_DASH = SuffixMatcher(["โควิด", "โคโรนา", "ไวรัสโคโรนา"])
+# units that also weigh gold or people (ทองคำหนัก 2 บาท, หนัก 5 ปอนด์)
+_WEIGHT_TOO = frozenset(("THB", "GBP"))
+# Words between a money word and a number that make the number an ordinal: ประกันรายได้ระยะ 4.
+_PHASE_WORDS = ("ระยะ", "ระยะที่", "เฟส", "งวด", "งวดที่", "ครั้ง", "ครั้งที่", "รุ่น", "ข้อ", "ขั้น")
 BIG = Decimal(1_000_000)
 HALF = Decimal("0.5")
 _RULE_OF_KIND = {"currency": "figures/money", "percent": "figures/percent"}
@@ -226,13 +251,20 @@ class FigureExtractor(RuleExtractor):
                 taken.append((m.start(), m.end()))
         for w in _WORD_NUMBER_SCAN.scan(norm)[_WORD_NUMBER]:
             p = w.start()
-            if not doc.starts_token(p):
-                continue
+            if not doc.starts_token(p) and not (norm.startswith("ทั้ง", p - 4) and p >= 4 and doc.starts_token(p - 4)):
+                continue  # (ทั้งสอง, ทั้งสาม: the tokenizer keeps them whole)
             for ts, te in taken:  # (a loop: no generator per word, most words are rejected above)
                 if ts <= p < te:
                     break
             else:
-                m = FIGURE_RE.match(norm, p)
+                q = p
+                while q > 0 and norm[q - 1] in " \t":
+                    q -= 1
+                prev = norm[q - 1] if q else ""
+                if prev.isdigit():
+                    continue  # ปี 18 ล้าน: the multiplier of a number already judged (and rejected)
+                start = _PCT_BEFORE.start(norm, q, skip_spaces=False) if prev == "ะ" else None
+                m = FIGURE_RE.match(norm, p if start is None else start)  # ร้อยละสิบ
                 if m is not None and m.start("n1") == p:
                     made = self._figure(doc, m, blocked)
                     out.extend(made)
@@ -257,10 +289,16 @@ class FigureExtractor(RuleExtractor):
         marked = pct is not None or sign is not None  # ร้อยละ 5, $5
         if blocked.hit(n1s, n1e):
             return []
-        if words and not (doc.starts_token(n1s) and (m.start("unit") == n1e or (
-                "ล้าน" in n1_text and doc.ends_token(n1e)))):
-            # number words are written glued to their classifier (หนึ่งแห่ง, สามปี); anything else is a
-            # word that merely contains them: สามารถ, ห้าง, พันธมิตร, ร้อยเอ็ด (a province), นาพันสาม
+        if words and not ((doc.starts_token(n1s) or _starts_after_both(doc, n1s)) and (m.start("unit") == n1e or (
+                ("ล้าน" in n1_text or pct) and doc.ends_token(n1e)))):
+            # number words are written glued to their classifier (หนึ่งแห่ง, สามปี) or after ร้อยละ
+            # (ร้อยละสิบ); anything else is a word that merely contains them: สามารถ, ห้าง, พันธมิตร
+            return []
+        if words and n1_text.startswith(_BARE_MULTIPLIERS) and (
+                n1_text == "ร้อยเอ็ด" or _QUAL_BEFORE.find(norm, m.start()) is None):
+            # ล้านความรู้สึก, นับพันคน, พันตำรวจเอก (a rank), พันปีหลวง (a title), ร้อยเอ็ด (a province): a
+            # multiplier word without a digit word before it is a manner of speaking or part of a word --
+            # unless a qualifier bounds it: กว่าแสนคน is more than 100,000 people
             return []
         if not marked and self._not_a_quantity(doc, m, n1s, n1e, n1_text, words, m1, unit_group):
             return []
@@ -271,7 +309,8 @@ class FigureExtractor(RuleExtractor):
         end = m.end("unit") if unit_form else -1
         if unit_form:
             ue = m.end("unit")
-            if unit_form in _STRICT_END and _is_thai_letter(norm[ue:ue + 1]) and not _NEXT_WORD.match(norm, ue):
+            if norm[ue:ue + 1] in _NOT_SYLLABLE_START or (
+                    unit_form in _STRICT_END and _is_thai_letter(norm[ue:ue + 1]) and not _NEXT_WORD.match(norm, ue)):
                 # a unit that also starts common compounds runs on into another word: ศูนย์บริการ,
                 # นายกรัฐมนตรี, ตัวแทน, ดอกเบี้ย.  Other units are units whatever follows (9 เรื่องสำคัญ).
                 unit_form, end = None, -1
@@ -279,8 +318,12 @@ class FigureExtractor(RuleExtractor):
                 unit, kind = _UNIT_OF[unit_form], _KIND_OF[unit_form]
                 if _ORDINAL_AFTER_UNIT.match(norm, ue):
                     return []  # บ้านกลางอ่าว 1 หมู่ที่ 13: the unit word is an ordinal marker
-                if unit == "THB" and _WEIGHT_BEFORE.start(norm, m.start()) is not None:
+                if unit in _WEIGHT_TOO and _WEIGHT_BEFORE.start(norm, m.start()) is not None:
                     unit, kind = unit_form, "measure"  # ทองคำหนัก 2 บาท: baht as a gold weight
+                if unit_form == "ตำรวจ" and _RANK_AFTER.match(norm, ue):
+                    return []
+                if unit_form in _AGE_UNITS and _COMMEMORATIVE_BEFORE.start(norm, m.start()) is not None:
+                    return []  # โรงพยาบาลเฉลิมพระเกียรติ 80 พรรษา: a name (but สวนเฉลิมพระเกียรติ 21 ไร่ is area)
                 second = unit2
                 if second and kind == "measure" and _KIND_OF.get(second) in ("measure", "time"):
                     unit, end = f"{unit_form}/{second}", m.end("unit2")  # ไมโครกรัม/ลูกบาศก์เมตร
@@ -292,6 +335,8 @@ class FigureExtractor(RuleExtractor):
             return []
         if unit is None and _LIST_ITEM.match(norm, n1e) and not m1:
             return []  # "2." / "2)" opening a list item
+        if kind == "count" and not m1 and not marked and "." in n1_text and _at_line_start(norm, n1s):
+            return []  # "2.1 โครงการชดเชย...": a numbered sub-item (no count has a fraction at a line start)
 
         # -- value -------------------------------------------------------------
         v1 = parse_number(n1_text)
@@ -330,8 +375,11 @@ class FigureExtractor(RuleExtractor):
             q = num_end
             while q < len(norm) and norm[q] in " \t":
                 q += 1
-            if not big and _is_thai_letter(norm[q:q + 1]) and not _NEXT_WORD.match(norm, q):
-                return []  # เงินเดือน 5,300 เชคเกล: a unit we do not know follows, not baht
+            if _is_thai_letter(norm[q:q + 1]) and not _NEXT_WORD.match(norm, q) and (not big or (
+                    q == num_end and (words or not self._money_word_before(norm, m.start())))):
+                # เงินเดือน 5,300 เชคเกล, 2.3 ล้านเลขหมาย: a unit we do not know follows, not baht
+                # (but งบประมาณ 20 ล้านดำเนินการ is money: the money word says so)
+                return []
             if n2 and len(values) == 1:
                 return []
             unit, kind = "THB", "currency"
@@ -375,6 +423,8 @@ class FigureExtractor(RuleExtractor):
             end -= 1
         if norm.endswith("จำนวน", 0, end):
             end -= len("จำนวน")
+        if norm.endswith(_PHASE_WORDS, 0, end):
+            return False  # ประกันรายได้ระยะ 4, เงินงวด 2: a phase or an instalment's number
         return bool(_MONEY_WORD.search(norm, max(0, end - 20), end))
 
     @staticmethod
@@ -409,8 +459,16 @@ class FigureExtractor(RuleExtractor):
                 q -= 1
             if q > 0 and norm[q - 1].isdigit():
                 return True  # 281 - 1 - 77 ไร่ (rai-ngan-wah) or a code: the tail of a dash chain
+            if q > 0 and _KIND_OF.get(unit_group or "") != "percent" and (
+                    norm[q - 1].isascii() and norm[q - 1].isalpha()
+                    or _NAME_BEFORE_DASH.start(norm, q, skip_spaces=False) is not None):
+                return True  # โควิด - 19 แบบ, COVID – 19: a name with a spaced dash (MRR - 2% is a rate)
         if len(n1_text) in (2, 4) and _month_before(norm, n1s):
             return True  # กุมภาฯ 68, ธ.ค. 2566: a year after a month name
+        if len(n1_text) == 4 and n1_text.isdigit() and not m1 and _KIND_OF.get(unit_group or "") != "currency" and (
+                ("2400" <= n1_text <= "2600" and _YEAR_BEFORE.start(norm, n1s) is not None)
+                or ("1900" <= n1_text <= "2100" and _CE_YEAR_BEFORE.start(norm, n1s) is not None)):
+            return True  # งบกลางปี 2566 รายการ..., ปีงบประมาณ 2566: a year (ปี even at the end of a word)
         nxt = norm[n1e:n1e + 1]
         if nxt and nxt.isascii() and nxt.isalpha() and not m1 and not (
                 unit_group and m.start("unit") == n1e):
@@ -435,8 +493,8 @@ class FigureExtractor(RuleExtractor):
         if found is not None and (doc.starts_token(found[0]) or not _is_thai_letter(norm[found[0] - 1:found[0]])):
             marker = found[1]
             # ปี before a number marks a year (ปี 2566, ปี 66), not "3 ปี 5 เดือน"
-            if not marker.endswith(_YEAR_WORDS) or len(n1_text) in (2, 4):
-                return True
+            if not marker.endswith(_YEAR_WORDS) or (len(n1_text) in (2, 4) and not m1):
+                return True  # (ต่อปี 18 ล้าน: a year is never followed by a multiplier)
         q = start
         while q > 0 and norm[q - 1] in " \t":
             q -= 1
@@ -445,8 +503,9 @@ class FigureExtractor(RuleExtractor):
                 return True  # ที่ 3: an ordinal (but อยู่ที่ 3 ล้านคน is a quantity)
         if q > 0 and norm[q - 1] in "\"'" and not m1:
             return True  # "3 แกน สร้างอนาคต": a quoted name
-        if words and _RELATION_BEFORE.start(norm, start) is not None:
-            return True
+        if words and n1_text == "สอง" and _KIND_OF.get(unit_group or "") != "time" \
+                and _RELATION_BEFORE.start(norm, start) is not None:
+            return True  # ทั้งสองฝ่าย, ระหว่างสองประเทศ (but ระหว่างสามประเทศ is three, ทั้งสองวัน two days)
         return False
 
     def merge_attrs(self, mentions: list[Mention]) -> dict[str, Any]:
@@ -467,3 +526,16 @@ def _month_before(norm: str, pos: int) -> bool:
     if q > 0 and norm[q - 1] == "ฯ":
         q -= 1
     return _MONTH_ENDS.start(norm, q, skip_spaces=False) is not None
+
+
+def _at_line_start(norm: str, pos: int) -> bool:
+    """Only spaces (or nothing) between the start of the line and ``pos``."""
+    q = pos
+    while q > 0 and norm[q - 1] in " \t":
+        q -= 1
+    return q == 0 or norm[q - 1] == "\n"
+
+
+def _starts_after_both(doc: Doc, pos: int) -> bool:
+    """A number word glued to ทั้ง in one token (the tokenizer keeps ทั้งสอง, ทั้งสาม whole)."""
+    return pos >= 4 and doc.norm.startswith("ทั้ง", pos - 4) and doc.starts_token(pos - 4)

@@ -56,3 +56,26 @@ def test_suffix_matcher():
     text = "มีผู้ร่วมงานไม่น้อยกว่า  500 คน"
     assert s.find(text, text.index("500")) == (text.index("ไม่"), "ไม่น้อยกว่า")
     assert s.find("สิ่งของ 5", 8) is None
+
+
+def test_currency_and_unit_forms_do_not_collide():
+    """A Thai form names one currency; a currency form that is also a unit word is only a weight (ปอนด์)."""
+    from khaosan.extractors.data import entries
+
+    seen: dict[str, str] = {}
+    for e in entries("currencies"):
+        for form in e["after"] + e.get("codes", []):
+            assert seen.setdefault(form, e["code"]) == e["code"], form
+    units = {e["word"] for e in entries("units")}
+    assert {f for f in seen if f in units} <= {"ปอนด์"}
+
+
+@pytest.mark.parametrize("form,code", [
+    ("เหรียญฮ่องกง", "HKD"), ("ดอลลาร์สิงคโปร์", "SGD"), ("เหรียญออสเตรเลีย", "AUD"), ("เหรียญไต้หวัน", "TWD"),
+    ("เหรียญสหรัฐฯ", "USD"), ("เยน", "JPY"), ("หยวน", "CNY"), ("ยูโร", "EUR"), ("วอน", "KRW"), ("ริงกิต", "MYR"),
+    ("รูปี", "INR"), ("ปอนด์", "GBP"), ("กีบ", "LAK"), ("จ๊าต", "MMK"), ("ด่ง", "VND"), ("เปโซ", "PHP"),
+])
+def test_thai_currency_names(form, code):
+    from khaosan.extractors.figures import _UNIT_OF
+
+    assert _UNIT_OF[form] == code
