@@ -79,7 +79,8 @@ def _run_plain(finder: PersonExtractor, ctx: DocContext, s: int, known_first: se
             continue
         if lex.glued_re.match(norm, k) or ctx.title_at(k) or finder._long_role_at(norm, k):
             return k
-        if not listed and lex.clause_re.match(norm, k) and (
+        c = None if listed else lex.clause_re.match(norm, k)
+        if c is not None and ctx.doc.ends_token(c.end()) and (
                 norm[s:k] in lex.first_names or fold_name(norm[s:k]) in lex.cabinet_by_first
                 or (known_first and norm[s:k] in known_first)):
             return k
