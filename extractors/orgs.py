@@ -63,8 +63,9 @@ _SECRETARY = re.compile(r"(?:เลขาธิการ|รองเลขา�
 _PAREN = re.compile(r"\(\s*([^()\n]{1,90}?)\s*\)")
 # A faculty's name right before its university: คณะแพทยศาสตร์, คณะมนุษยศาสตร์และสังคมศาสตร์, คณะวิจิตรศิลป์
 _FACULTY_WORD = r"[\u0e01-\u0e4e]{1,30}?(?:ศาสตร์|ศิลป์|กรรมศาสตร์)"
+_LATIN_COMPANY_WORDS = ("Co", "Ltd", "Limited", "Corp", "Inc.", "PLC", "Pte")
 _LATIN_COMPANY = re.compile(
-    r"(?<![A-Za-z0-9])(?P<name>(?:[A-Z][A-Za-z0-9&'.-]*[ \t]){1,6}"
+    r"(?P<name>(?:[A-Z][A-Za-z0-9&'.-]*[ \t]){1,6}"
     r"(?:(?:Public[ \t])?(?:Company|Co\.),?[ \t](?:Limited|Ltd\.?)|Pte\.?[ \t]Ltd\.?|Ltd\.|Limited|Corporation|Corp\.|Inc\.|PLC)(?![A-Za-z]))")
 _FACULTY = re.compile(rf"(คณะ{_FACULTY_WORD}(?:และ{_FACULTY_WORD})?)[ \t]?$")
 # Words that make the span before "(ACRONYM)" something other than a body's name.
@@ -456,7 +457,11 @@ class OrgExtractor(RuleExtractor):
     def _latin_companies(self, text: str, hits: list[_Hit]) -> None:
         """Siam Star Company Limited, Golden Harbour Co., Ltd.: a company registered abroad, named in
         English (with or without บริษัท before it), is named as written in English."""
+        if not any(w in text for w in _LATIN_COMPANY_WORDS):
+            return  # most articles: no scan at all
         for m in _LATIN_COMPANY.finditer(text):
+            if m.start() and _LATIN_ALNUM.match(text[m.start() - 1]):
+                continue  # (checked here: a leading look-behind would be tried at every offset)
             name = _WS.sub(" ", m.group("name")).strip()
             if self.gaz.canonical(name):
                 continue  # a known company: the gazetteer's match names it

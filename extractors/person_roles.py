@@ -109,7 +109,6 @@ class _Orgs:
     ministry: Callable[[str], str | None]
 
 
-@cache
 def _unrepeated(head: str, org: str) -> str:
     """``org`` without the word it repeats from the end of ``head``: นายกสมาคม + สมาคมX is นายกสมาคมX.
 
@@ -121,6 +120,7 @@ def _unrepeated(head: str, org: str) -> str:
     return org
 
 
+@cache
 def org_lookup() -> _Orgs:
     try:
         from khaosan.extractors.orgs import org_gazetteer
