@@ -83,3 +83,11 @@ def test_no_person_from_role_alone_or_ordinary_words(pipeline) -> None:
 ])
 def test_name_ends(pipeline, text: str, name: str) -> None:
     assert name in persons(pipeline, text)
+
+
+def test_role_tables_are_built_once() -> None:
+    """The org and province tables the role parser consults are built once per process, not per role."""
+    from khaosan.extractors.person_roles import _province_lookup, org_lookup
+
+    assert org_lookup() is org_lookup()
+    assert _province_lookup() is _province_lookup()
