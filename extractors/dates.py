@@ -112,6 +112,10 @@ _SCAN = MultiScan([
     (_RELATIVE_RE, _REL_OF),
 ])
 
+# ม.ค. ปีนี้, มิถุนายนปีที่แล้ว: a month in a year named relative to the publication date
+_REL_YEAR_AFTER = re.compile(r"[ \t]*(?P<w>" + trie_pattern(f for f, (unit, _) in _REL_OF.items() if unit == "year")
+                             + r")")
+
 _WEEKDAY = re.compile(r"วัน(?:จันทร์|อังคาร|พุธ|พฤหัสบดี|พฤหัสฯ|พฤหัส|ศุกร์|เสาร์|อาทิตย์)?[ \t]*(?:ที่)?[ \t]*$")
 
 
@@ -235,6 +239,12 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
 
     found = _SCAN.scan(norm)
     anchors = _month_anchors(norm, ends_token, found[MONTH_RE])
+    relative_year: set[int] = set()  # ids of anchors whose year is a relative word (ม.ค. ปีนี้)
+    if pub is not None:
+        for a in anchors:
+            if a.year is None and (rm := _REL_YEAR_AFTER.match(norm, a.end)) is not None:
+                a.year, a.end = pub.year + _REL_OF[rm.group("w")][1], rm.end()
+                relative_year.add(id(a))
     # A yearless first part of a range takes the year of the second part.
     for i, a in enumerate(anchors):
         if a.year is not None or i + 1 >= len(anchors):
@@ -243,14 +253,25 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
         gap = norm[a.end:b.month_start]
         if b.year is not None and len(gap) <= 20 and _RANGE_GAP.match(gap):
             a.year = b.year - 1 if a.month > b.month else b.year
+            if id(b) in relative_year:
+                relative_year.add(id(a))
             a.end = b.end  # the evidence is the whole range
             b.start = min(b.start, a.start)
     dated = [a for a in anchors if a.year is not None]
-    for a in anchors:
-        year, rule = a.year, "dates/day_month_year"
+    # A month name alone is a date only as "เดือนตุลาคม", with a day, or as the other end of such a
+    # range (เดือนมิถุนายน-สิงหาคม).
+    alone_ok = [bool(a.days) or (a.kind == "full" and norm[max(0, a.month_start - 6):a.month_start].rstrip()
+                                 .endswith("เดือน")) for a in anchors]
+    for i in range(len(anchors) - 1):
+        a, b = anchors[i], anchors[i + 1]
+        if a.year is None and b.year is None and alone_ok[i] != alone_ok[i + 1] \
+                and len(gap := norm[a.end:b.month_start]) <= 20 and _RANGE_GAP.match(gap):
+            alone_ok[i] = alone_ok[i + 1] = True
+    for a, ok in zip(anchors, alone_ok):
+        year, rule = a.year, ("dates/month_relative_year" if id(a) in relative_year else "dates/day_month_year")
         if year is None:
-            if not a.days and not (a.kind == "full" and norm[max(0, a.month_start - 6):a.month_start].rstrip().endswith("เดือน")):
-                continue  # a month name alone is a date only as "เดือนตุลาคม"
+            if not ok:
+                continue
             if pub is not None:
                 year, rule = _nearest_year(pub, a.month, a.days[0] if a.days else 15), "dates/published_year"
             else:
@@ -267,7 +288,7 @@ def find_dates(norm: str, published: str | None = None, ends_token=lambda p: Tru
                     hits.append(DateHit(a.start, a.end, f"{year:04d}-{a.month:02d}-{d:02d}", "day", rule))
         else:
             hits.append(DateHit(a.start, a.end, f"{year:04d}-{a.month:02d}", "month",
-                                "dates/month_year" if a.year is not None else rule))
+                                "dates/month_year" if a.year is not None and id(a) not in relative_year else rule))
         claimed.append((a.start, a.end))
 
     def free(s: int, e: int) -> bool:

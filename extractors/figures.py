@@ -107,7 +107,7 @@ _NOT_AFTER_WORDS = """ครั้งที่ รุ่นที่ ระย�
  หมวดที่ หมวด หมู่ที่ หมู่ ม. เลขที่ ซอย ซ. ชุดที่ ปีที่ เฟสที่ เฟส ตอนที่ ตอน ลอต เล่มที่ ห้องที่ ห้อง อาคาร ตึก ประตู
  ช่องที่ สายที่ เขตที่ แห่งที่ คนที่ รายที่ วันที่ ภาคที่ ระดับที่ ระดับ รัชกาลที่ ร. กม.ที่ กม. กิโลเมตรที่
  หลักกิโลเมตรที่ หลักกิโลเมตร กด โควิด โควิด- โคโรนา โคโรนา- COVID COVID- Covid Covid- covid covid- โทร โทร.
- โทรศัพท์ สายด่วน โทรสาร แฟกซ์ ตู้ปณ. ปณ. รหัส ทะเบียน หมายเลข เบอร์ เลข แบบที่ รอบที่ งวดที่ ขั้นที่ พระราม
+ ทล. กรุงเทพมหานครพื้นที่ โทรศัพท์ สายด่วน โทรสาร แฟกซ์ ตู้ปณ. ปณ. รหัส ทะเบียน หมายเลข เบอร์ เลข แบบที่ รอบที่ งวดที่ ขั้นที่ พระราม
  ปี พ.ศ. พ.ศ ค.ศ. ค.ศ Lot lot LOT No No. no no. Tel Tel. tel tel. Fax fax Phase phase Version version
  Round round Gen gen Type type Zone zone""".split()
 _NOT_AFTER = SuffixMatcher(_NOT_AFTER_WORDS + ["ตู้ ปณ."])
@@ -117,8 +117,14 @@ _YEAR_WORDS = ("ปี", "พ.ศ.", "พ.ศ", "ค.ศ.", "ค.ศ")
 _NEXT_WORD = re.compile(trie_pattern("""ที่ ซึ่ง และ ต่อ จาก ใน ของ โดย แล้ว เพื่อ นี้ นั้น ละ หรือ กับ ให้ ได้ เป็น คือ
  จึง จะ ก็ แต่ ไป มา ขึ้น ลง เศษ กว่า แรก สุดท้าย เท่านั้น ทั่ว ทั้ง รวม ตาม ถึง เข้า อยู่ มี ด้วย เหลือ อีก ยัง เพิ่ม
  ใหม่ เดียว หลัง ก่อน ไทย ติดต่อกัน โดยประมาณ ข้างหน้า สำหรับ คาด ภายใน ระหว่าง ต้อง พร้อม เช่น ได้แก่ อาทิ ประกอบ
- คิดเป็น มูลค่า จำนวน สามารถ ถูก ไม่ ทำ ทั่วประเทศ ครับ ค่ะ คะ""".split()))
+ คิดเป็น มูลค่า จำนวน สามารถ ถูก ไม่ ทำ ทั่วประเทศ สำคัญ ครับ ค่ะ คะ""".split()))
 _MONTH_ENDS = SuffixMatcher(MONTH_FORMS)
+# A strict unit glued to a word that the tokenizer splits off (5,099 จุดสำคัญ, 7 แห่งคงเดิม) is still a
+# unit -- except นาย, which glued to a word is the title of a name (ฮอลล์ 9-10 นายประเสริฐ), and บ้าน and
+# วัด, which begin place names (สัญญา 4-5 บ้านโพ, โรงเรียนเทศบาล 1 วัดลำลูกบัว).
+_NEVER_GLUED = frozenset(("นาย", "บ้าน", "วัด"))
+_LAW_AFTER = re.compile(r"[ \t]*(?:พระราชบัญญัติ|พระราชกำหนด|พระราชกฤษฎีกา|ประมวลกฎหมาย|รัฐธรรมนูญ|กฎหมาย|ระเบียบ"
+                        r"|ประกาศ|พ\.ร\.|อนุสัญญา|สนธิสัญญา)")
 _ORDINAL_AFTER_UNIT = re.compile(r"ที่[ \t]*\d")
 _WEIGHT_BEFORE = SuffixMatcher(["หนัก", "ทองคำ", "ทอง", "หนักประมาณ", "หนักรวม", "ทองคำหนัก"])
 # ทั้งสองฝ่าย "both sides", ระหว่างสองประเทศ "between the two countries": relations, not counts.
@@ -310,12 +316,15 @@ class FigureExtractor(RuleExtractor):
         if unit_form:
             ue = m.end("unit")
             if norm[ue:ue + 1] in _NOT_SYLLABLE_START or (
-                    unit_form in _STRICT_END and _is_thai_letter(norm[ue:ue + 1]) and not _NEXT_WORD.match(norm, ue)):
+                    unit_form in _STRICT_END and _is_thai_letter(norm[ue:ue + 1]) and not _NEXT_WORD.match(norm, ue)
+                    and (unit_form in _NEVER_GLUED or not doc.ends_token(ue))):
                 # a unit that also starts common compounds runs on into another word: ศูนย์บริการ,
                 # นายกรัฐมนตรี, ตัวแทน, ดอกเบี้ย.  Other units are units whatever follows (9 เรื่องสำคัญ).
                 unit_form, end = None, -1
             else:
                 unit, kind = _UNIT_OF[unit_form], _KIND_OF[unit_form]
+                if unit_form == "แห่ง" and _LAW_AFTER.match(norm, ue):
+                    return []  # มาตรา 166 และ 167 แห่งพระราชบัญญัติ...: แห่ง is "of", the numbers are sections
                 if _ORDINAL_AFTER_UNIT.match(norm, ue):
                     return []  # บ้านกลางอ่าว 1 หมู่ที่ 13: the unit word is an ordinal marker
                 if unit in _WEIGHT_TOO and _WEIGHT_BEFORE.start(norm, m.start()) is not None:
