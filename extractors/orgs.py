@@ -45,6 +45,15 @@ _NUMBERED = re.compile(r"[ \t]*(?:เขต|ภาค|ที่|พื้นท�
 # Words a name never ends on (…ดูแลและ, กองทุนช่วยเหลือผู้).
 _SUFFIX = re.compile(r"(?:ในพระบรมราชูปถัมภ์|ในพระราชูปถัมภ์|ในพระบรมราชินูปถัมภ์|\(องค์การมหาชน\)|ฯ)$")
 _THAI_RUN = re.compile(r"[\u0e01-\u0e4e]+")
+# A place word after a checkpoint head: a district (คลองใหญ่, สุไหงโก-ลก), a port or an airport, ending
+# at a space, a sign or the end of the text.
+_PLACE_WORD = re.compile(r"(?P<port>ท่าอากาศยาน|ท่าเรือ)?[\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]+"
+                         r"(?:-[\u0e01-\u0e2e\u0e40-\u0e44][\u0e01-\u0e4e]*)?")
+_PLACE_MAX = 14  # characters of the place itself (สุไหงโก-ลก, อรัญประเทศ, ปาดังเบซาร์)
+_PLACE_STOP = frozenset(("ตรวจ", "พบ", "ตรวจพบ", "ตรวจค้น", "จับ", "จับกุม", "ยึด", "ร่วม", "ร่วมกับ", "ได้", "แล้ว",
+                         "แล้วเสร็จ", "เสร็จ", "ประมาณ", "กว่า", "ราว", "จำนวน", "มี", "เป็น", "อยู่"))
+_NOT_PLACE_START = re.compile(r"(?:ทั่ว|ทุก|ต่าง|ได้|ที่|ซึ่ง|และ|หรือ|จะ|ของ|ใน|แห่ง|เพื่อ|โดย|ดังกล่าว|นี้|ทาง|พื้นที่|ชายแดน|ทั้ง|ตาม|การ|ความ"
+                              r"|กับ|จาก|เข้า|ออก|แต่)")
 _NO_END = frozenset({"และ", "เพื่อ", "แห่ง", "ผู้", "การ", "ความ", "ของ", "ใน", "ที่", "กับ", "หรือ"})
 _ADMIN_WORDS = frozenset({"จังหวัด", "อำเภอ", "ตำบล"})
 _ADMIN_END = re.compile(r"(?:จังหวัด|อำเภอ|ตำบล|เขต|ภาค|หมู่บ้าน|พื้นที่|ชุมชน)$")
@@ -189,6 +198,8 @@ class OrgExtractor(RuleExtractor):
             full = k in self._full
             if not self._bounded(doc, text, s, e, lenient=full and e - s >= 6):
                 continue
+            if text[e - 1] == "." and text[e:e + 1].isdigit():
+                continue  # บัตร ตม.6, ใบอนุญาต รง.4: a dotted acronym with a number names a form or permit
             if full and len(cands) == 1 and self.gaz.entries[cands[0]].type in ("ministry", "department"):
                 # กระทรวงการต่างประเทศญี่ปุ่น: another country's ministry, not ours.
                 c = self._country_re.match(text, e)
@@ -267,6 +278,28 @@ class OrgExtractor(RuleExtractor):
                 continue
             if head in self.abbrev and head == "ม." and not re.match(r"[\u0e01-\u0e2e][\u0e01-\u0e4e]{2,}", text[hend:hend + 3]):
                 continue  # ม.1, ม.ค.: a school grade or a month, not มหาวิทยาลัย
+            if spec["mode"] == "place" and not self._prov_re.match(text, hend):
+                # ด่านศุลกากรสุไหงโก-ลก, ด่านศุลกากรท่าอากาศยานหาดใหญ่: a checkpoint is named by its district,
+                # port or airport: one place word, ended by a space, a sign or a word glued after it (no
+                # district gazetteer), of at most _PLACE_MAX letters.
+                place = _PLACE_WORD.match(text, hend)
+                if place is None or not self._specific(doc, spec, hend, place.end(), False) \
+                        or _NOT_PLACE_START.match(text, hend):
+                    continue
+                pend = place.end()
+                i = doc.token_index(hend)  # a word glued on ends the place (ท่าอากาศยานหาดใหญ่|ตรวจ|พบ)
+                while i < len(doc.tokens) and doc.tokens[i][0] < pend:
+                    tok = text[doc.tokens[i][0]:doc.tokens[i][1]]
+                    if tok in self.stop or tok in self.verb_stop or tok in self.weak or tok in _PLACE_STOP:
+                        pend = doc.tokens[i][0]
+                        break
+                    i += 1
+                place_start = place.end("port") if place.group("port") else hend
+                if not 2 <= pend - place_start <= _PLACE_MAX:
+                    continue  # ด่านศุลกากรได้..., ด่านศุลกากรแล้วเสร็จ: no place named; or a clause
+                name = text[s:pend]
+                hits.append(_Hit(s, pend, "orgs/pattern", [self.gaz.canonical(name) or name], kind=spec["type"]))
+                continue
             end, qualified = self._scan(doc, text, s, hend, gaz_starts, spec["max_tokens"])
             if end <= hend:
                 continue
@@ -276,8 +309,6 @@ class OrgExtractor(RuleExtractor):
             if gaz_end is not None and (end <= gaz_end or not qualified):
                 continue  # the gazetteer already has this body; an unqualified tail is not part of it
             if spec["mode"] == "anchored" and not (qualified or self._anchored(text, s, end, gaz_starts, gaz_end_set)):
-                continue
-            if spec["mode"] == "place" and not self._prov_re.match(text, hend):
                 continue
             name = full_head + _WS.sub(" ", text[hend:end]).strip() if head in self.abbrev else _WS.sub(" ", text[s:end])
             canon = self.gaz.canonical(name) or name

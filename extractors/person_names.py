@@ -18,6 +18,14 @@ from khaosan.extractors.word_regex import MultiScan
 from khaosan.pipeline.doc import Doc
 
 THAI_LETTER = re.compile(f"[{THAI}]")
+# Descendants of kings write ณ อยุธยา after their family name (เทพหัสดิน ณ อยุธยา): part of the surname.
+# (Other ณ names -- ณ นคร, ณ สงขลา -- are whole surnames, read in _surname.)
+_ROYAL_LINEAGE = re.compile(r"[ \t]*ณ[ \t]*อยุธยา")
+
+
+def _royal_lineage_end(ctx: DocContext, end: int) -> int:
+    m = _ROYAL_LINEAGE.match(ctx.norm, end)
+    return m.end() if m is not None and ctx.boundary(m.end()) else end
 _RUN = re.compile(f"[{THAI}]+")
 # Two whole runs of letters (2-20 and 2-25 long) separated by one space: a first name and a
 # surname.  The second run is read in a look-ahead so that it may also be the next pair's first.
@@ -255,7 +263,7 @@ class NameFinder:
             return None
         word = norm[k:end]
         if word in lex.family_names:
-            return end
+            return _royal_lineage_end(ctx, end)
         c = lex.clause_re.match(norm, k)
         if c and (c.end() == end or ctx.doc.ends_token(c.end())):
             return None
@@ -264,11 +272,12 @@ class NameFinder:
         if ctx.title_at(k) or self.roles.head_at(norm, k) is not None:
             return None
         others = known.get(fold_name(first))
-        if others and fold_name(word) not in others:
+        full_end = _royal_lineage_end(ctx, end)
+        if others and fold_name(word) not in others and fold_name(norm[k:full_end]) not in others:
             return None
         if len(word) > 10 and self._clause_inside(ctx, k + 2, end):
             return None  # พล.อ.ประยุทธ์ ตั้งใจมอบเป็นของขวัญ...: a clause, not a surname
-        return end
+        return full_end
 
     def _title_positions(self, ctx: DocContext) -> list[tuple[int, int, list[str]]]:
         """(title start, name start, titles) of every title sequence followed by a name."""
