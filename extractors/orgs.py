@@ -351,7 +351,7 @@ class OrgExtractor(RuleExtractor):
             # tokenizer cuts unknown place names into pieces that may look like stop words.
             run = _THAI_RUN.match(text, pos)
             if run and run.end() - pos <= 10 and (run.end() == len(text) or not _is_thai(text[run.end()])) \
-                    and text[pos:run.end()] not in self.stop:
+                    and text[pos:run.end()] not in self.stop and text[pos:run.end()] not in self.verb_stop:
                 q = self._qualifier_re.match(text, run.end())
                 if q and q.end() > run.end() and text[run.end()] in " \t" and not q.group().lstrip().startswith("จ"):
                     return q.end(), True
@@ -433,8 +433,8 @@ class OrgExtractor(RuleExtractor):
             return False
         i = doc.token_index(s)
         first = doc.norm[s:doc.tokens[i][1]] if i < len(doc.tokens) and doc.tokens[i][0] == s else body
-        if first in self.stop or first in self.weak:
-            return False
+        if first in self.stop or first in self.weak or (first in self.verb_stop and first == body):
+            return False  # (รพ.สต.ย้ำ: a verb alone after the head names nothing)
         if "starts" in spec and not body.startswith(tuple(spec["starts"])):
             return False
         if not qualified and body.startswith(self._generic[spec["head"]]) and not self._prov_re.search(body):
