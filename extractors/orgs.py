@@ -76,6 +76,13 @@ _LATIN_COMPANY_WORDS = ("Co", "Ltd", "Limited", "Corp", "Inc.", "PLC", "Pte")
 _LATIN_COMPANY = re.compile(
     r"(?P<name>(?:[A-Z][A-Za-z0-9&'.-]*[ \t]){1,6}"
     r"(?:(?:Public[ \t])?(?:Company|Co\.),?[ \t](?:Limited|Ltd\.?)|Pte\.?[ \t]Ltd\.?|Ltd\.|Limited|Corporation|Corp\.|Inc\.|PLC)(?![A-Za-z]))")
+# บริษัท Braskem S.A., บริษัทGoogle Thailand: capitalised English words after บริษัท (a Thai legal form after
+# them -- จำกัด, (ประเทศไทย) -- is the Thai company pattern's).
+_THAI_HEAD_LATIN_COMPANY = re.compile(
+    r"บริษัท[ \t]?(?P<latin>[A-Z][A-Za-z0-9&'.-]*(?:[ \t](?:[A-Z][A-Za-z0-9&'.-]*|S\.A\.|AG|SE|N\.V\.|B\.V\.|GmbH)){0,5})"
+    r"(?![A-Za-z0-9])(?![ \t]*(?:จำกัด|\(ประเทศไทย\)|ประเทศไทย))")
+_DOTTED_END = re.compile(r"(?:^|[ \t.])[A-Z]\.$")
+_LATIN_NOT_COMPANY = frozenset(("CEO", "COO", "CFO", "PLC", "Co", "Ltd"))
 _FACULTY = re.compile(rf"(คณะ{_FACULTY_WORD}(?:และ{_FACULTY_WORD})?)[ \t]?$")
 # Words that make the span before "(ACRONYM)" something other than a body's name.
 _NOT_ORG = ("โครงการ", "กิจกรรม", "แผน", "นโยบาย", "ระบบ", "มาตรการ", "ยุทธศาสตร์", "พระราชบัญญัติ", "พ.ร.บ.",
@@ -487,7 +494,20 @@ class OrgExtractor(RuleExtractor):
 
     def _latin_companies(self, text: str, hits: list[_Hit]) -> None:
         """Siam Star Company Limited, Golden Harbour Co., Ltd.: a company registered abroad, named in
-        English (with or without บริษัท before it), is named as written in English."""
+        English (with or without บริษัท before it), is named as written in English.  บริษัท Braskem S.A.:
+        a company named in English after บริษัท, without a legal form, is named with บริษัท."""
+        if "บริษัท" in text:
+            for m in _THAI_HEAD_LATIN_COMPANY.finditer(text):
+                latin = _WS.sub(" ", m.group("latin")).rstrip(" ,")
+                if latin.endswith(".") and not _DOTTED_END.search(latin):
+                    latin = latin[:-1]  # a full stop, not S.A.
+                if _LATIN_COMPANY.match(text, m.start("latin")) or latin in _LATIN_NOT_COMPANY:
+                    continue  # (the English legal form is read below)
+                name = f"บริษัท {latin}"
+                if self.gaz.canonical(name) or self.gaz.canonical(latin):
+                    continue
+                end = m.start("latin") + len(latin)
+                hits.append(_Hit(m.start(), end, "orgs/company_latin", [name], kind="company", full=True))
         if not any(w in text for w in _LATIN_COMPANY_WORDS):
             return  # most articles: no scan at all
         for m in _LATIN_COMPANY.finditer(text):
