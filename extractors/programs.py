@@ -81,8 +81,10 @@ class ProgramExtractor(NameRules, RuleExtractor):
         heads = _rx(w for e in active.values() for w in e.get("event_heads", ()))
         # A marked cue (งาน) is looked at only when a quote, a Latin-script name or a number follows,
         # at once or after a short descriptor: most งาน are หน่วยงาน, การทำงาน (half of all cue hits).
+        # (Or right after an opening quote: “สินเชื่อสู้ภัย COVID-19” quotes the whole name.)
         self.scan_re = re.compile(
-            rf"{plain}|(?:{marked})(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"']|(?:{heads}))")
+            rf"{plain}|(?:{marked})(?=[ \t]?[\"'A-Za-z0-9]|[{_THAI}]{{1,20}}[ \t]?[\"']|(?:{heads}))"
+            rf"|(?<=[\"'])(?:{marked})")
         # The whole-text scans in one pass (word_regex.MultiScan), each with the words its matches begin with.
         p = self.p
         self._text_scan = MultiScan([
@@ -128,7 +130,8 @@ class ProgramExtractor(NameRules, RuleExtractor):
             q = self.p.quantifier_re.search(text, max(0, m.start() - 12), m.start())
             if q is not None and doc.starts_token(q.start()):
                 continue  # แต่ละโครงการ, ทุกกิจกรรม: a common noun
-            mention = self._after_cue(doc, m.start(), m.end(), entry)
+            mention = self._quoted_from_cue(doc, m.start(), m.end(), entry) \
+                or self._after_cue(doc, m.start(), m.end(), entry)
             if mention is not None:
                 found.append(mention)
         for m in scanned[self.p.name_cue_re]:
@@ -142,6 +145,19 @@ class ProgramExtractor(NameRules, RuleExtractor):
         found = _dedupe([f for f in found if not in_url(f.norm_start, f.norm_end)])
         found.extend(self._echoes(doc, found, urls))
         return _dedupe(found)
+
+    def _quoted_from_cue(self, doc: Doc, cue_start: int, cue_end: int, entry: dict[str, Any]) -> Mention | None:
+        """“สินเชื่ออิ่มใจ”, "โครงการบ้านมั่นคง ปี 2567": a quote that opens on the cue word holds the whole name
+        (without the cue word where the cue is not part of names: โครงการ, กิจกรรม)."""
+        text = doc.norm
+        if cue_start == 0 or text[cue_start - 1] not in "\"'":
+            return None
+        q = self._quoted(doc, cue_start - 1)
+        if q is None or q[0] != cue_start or q[1] - cue_end < 2 or not _HAS_THAI.search(text, cue_end, q[1]):
+            return None  # (“ปฏิบัติการ Cyber Strike”: the English name after the cue is read by _after_cue)
+        if entry.get("strip"):
+            q = (_SPACES.match(text, cue_end).end(), q[1], q[2])
+        return self._quoted_mention(doc, q, cue_start, "programs/quoted_cue")
 
     def _after_cue(self, doc: Doc, cue_start: int, cue_end: int, entry: dict[str, Any]) -> Mention | None:
         text = doc.norm

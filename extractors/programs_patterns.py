@@ -71,7 +71,8 @@ class _Patterns:
             by_kind.setdefault(e["kind"], []).append(e)
         words = {k: [e["text"] for e in v] for k, v in by_kind.items()}
         self.cues: dict[str, dict[str, Any]] = {e["text"]: e for e in by_kind.get("cue", [])}
-        self.cue_re = re.compile(_rx(self.cues))  # any cue word (for "another name starts here")
+        # any cue word but those names hold (for "another name starts here")
+        self.cue_re = re.compile(_rx(c for c, e in self.cues.items() if not e.get("in_names")))
         self.name_cues = words.get("name_cue", [])
         self.name_cue_re = re.compile(_rx(self.name_cues))
         self.strip_cues = [c for c, e in self.cues.items() if e.get("strip")]
